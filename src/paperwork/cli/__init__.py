@@ -1,0 +1,78 @@
+"""The command line: parse, call the library, format. The only place that imports click.
+
+Errors are turned into messages once, in ``PaperworkGroup.invoke``: a
+``PaperworkError`` becomes one ``Error: …`` line on stderr with its exit code
+(2 for bad input, 1 for a failed operation); anything else is a bug and keeps
+its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import PaperworkError
+
+
+class PaperworkGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PaperworkError as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(e.exit_code)
+
+
+@click.group(cls=PaperworkGroup)
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace folder (else $PAPERWORK_HOME, else the nearest paperwork.toml, else here).",
+)
+@click.version_option(package_name="paperwork")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None) -> None:
+    """Signed-ready Vietnamese administrative documents (Decree 30/2020) and their archive.
+
+    Example:
+
+        paperwork example reward-decision > qd.yaml
+
+        paperwork render reward-decision qd.yaml -o qd.docx --pdf
+    """
+    ctx.obj = {"workspace_flag": workspace}
+
+
+def get_workspace(ctx: click.Context):
+    """The workspace, found once per command and cached on the context."""
+    from ..config import find_workspace
+
+    obj = ctx.find_root().obj
+    if "workspace" not in obj:
+        obj["workspace"] = find_workspace(obj.get("workspace_flag"))
+    return obj["workspace"]
+
+
+def _register_commands() -> None:
+    from . import documents  # noqa: F401  (commands attach themselves to `cli`)
+
+    for optional in ("workspace", "archive"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{optional}":
+                raise
+
+
+_register_commands()
+
+
+def main() -> None:
+    cli(prog_name="paperwork")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""The workspace: where paperwork.toml and the archive live, found once and passed down.
+
+Discovery order: ``--workspace DIR``, then ``$PAPERWORK_HOME``, then the nearest
+``paperwork.toml`` in the current folder or above it, else the current folder
+itself (an embedded default: no server, nothing to start).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, WorkspaceError
+
+PROFILE_NAME = "paperwork.toml"
+ENV_HOME = "PAPERWORK_HOME"
+SERIES_POLICIES = ("per-type", "shared")
+ENGINES = ("whoosh", "tantivy")
+
+
+@dataclass(frozen=True)
+class AgencyProfile:
+    """The issuing agency as the profile gives it; inputs may override any part."""
+
+    name: str | None = None
+    code: str | None = None
+    parent: str | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How numbers are allocated (Decree 30 leaves it to the head of the agency).
+
+    ``per-type``: one series per type symbol (QĐ, BB, GM …); ``shared``: one
+    series for every outgoing document of the agency.
+    """
+
+    series: str = "per-type"
+    number_covenant: bool = False
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    profile_path: Path | None = None
+    agency: AgencyProfile = field(default_factory=AgencyProfile)
+    numbering: Numbering = field(default_factory=Numbering)
+    archive_dir: Path | None = None
+    engine: str = "whoosh"
+    # Raw [money] table: overrides for base salary, coefficients, rounding.
+    money: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def archive(self) -> Path:
+        return self.archive_dir or self.root / "archive"
+
+    @property
+    def catalog_path(self) -> Path:
+        """The SQLite file shared by the register and the archive catalog."""
+        return self.archive / "catalog.sqlite"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.archive / "files"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.archive / "index"
+
+    @property
+    def templates_dir(self) -> Path:
+        """Workspace templates override shipped ones of the same name."""
+        return self.root / "templates"
+
+
+def find_workspace(
+    explicit: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Workspace:
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    if explicit is not None:
+        return load_workspace(Path(explicit), required=True)
+    if env.get(ENV_HOME):
+        return load_workspace(Path(env[ENV_HOME]), required=True)
+    for folder in (cwd, *cwd.parents):
+        if (folder / PROFILE_NAME).is_file():
+            return load_workspace(folder, required=True)
+    return Workspace(root=cwd.resolve())
+
+
+def load_workspace(root: Path, *, required: bool = False) -> Workspace:
+    root = root.expanduser().resolve()
+    if not root.is_dir():
+        raise InputError("workspace folder does not exist", source=str(root))
+    path = root / PROFILE_NAME
+    if not path.is_file():
+        # A folder named explicitly but never initialised still works as an
+        # embedded default: the archive goes into DIR/archive.
+        return Workspace(root=root)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise WorkspaceError(f"{path}: cannot read the workspace profile: {e}") from e
+    return _from_mapping(root, path, data)
+
+
+def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspace:
+    def table(name: str) -> Mapping[str, object]:
+        value = data.get(name, {})
+        if not isinstance(value, Mapping):
+            raise InputError("must be a table", source=str(path), field=name)
+        return value
+
+    def text(tbl: Mapping[str, object], section: str, key: str) -> str | None:
+        value = tbl.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise InputError("must be a string", source=str(path), field=f"{section}.{key}")
+        return value
+
+    agency_t = table("agency")
+    agency = AgencyProfile(
+        name=text(agency_t, "agency", "name"),
+        code=text(agency_t, "agency", "code"),
+        parent=text(agency_t, "agency", "parent"),
+        place=text(agency_t, "agency", "place"),
+    )
+    numbering_t = table("numbering")
+    series = text(numbering_t, "numbering", "series") or "per-type"
+    if series not in SERIES_POLICIES:
+        raise InputError(
+            f"must be one of {', '.join(SERIES_POLICIES)}", source=str(path), field="numbering.series"
+        )
+    number_covenant = numbering_t.get("number_covenant", False)
+    if not isinstance(number_covenant, bool):
+        raise InputError("must be true or false", source=str(path), field="numbering.number_covenant")
+    archive_t = table("archive")
+    archive_path = text(archive_t, "archive", "path")
+    engine = text(archive_t, "archive", "engine") or "whoosh"
+    if engine not in ENGINES:
+        raise InputError(f"must be one of {', '.join(ENGINES)}", source=str(path), field="archive.engine")
+    archive_dir = (root / archive_path).resolve() if archive_path else None
+    return Workspace(
+        root=root,
+        profile_path=path,
+        agency=agency,
+        numbering=Numbering(series=series, number_covenant=number_covenant),
+        archive_dir=archive_dir,
+        engine=engine,
+        money=dict(table("money")),
+    )
+
+
+def _toml_str(value: str) -> str:
+    # TOML basic strings share JSON's escapes; ensure_ascii=False keeps Vietnamese readable.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def init_workspace(
+    root: Path,
+    *,
+    agency_name: str,
+    agency_code: str,
+    place: str,
+    parent: str | None = None,
+    series: str = "per-type",
+    archive_path: str = "archive",
+) -> Workspace:
+    """Write ROOT/paperwork.toml and create the archive folder; refuse to overwrite."""
+    root = root.expanduser().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / PROFILE_NAME
+    if path.exists():
+        raise InputError("a workspace profile already exists here", source=str(path))
+    lines = [
+        "# paperwork workspace profile: the agency, numbering policy and archive.",
+        "[agency]",
+        f"name = {_toml_str(agency_name)}",
+        f"code = {_toml_str(agency_code)}",
+    ]
+    if parent:
+        lines.append(f"parent = {_toml_str(parent)}")
+    lines += [
+        f"place = {_toml_str(place)}",
+        "",
+        "[numbering]",
+        "# per-type: one series per type symbol (QĐ, BB, GM …); shared: one for all.",
+        f"series = {_toml_str(series)}",
+        "# The covenant (giao ước) is not one of Decree 30's types: unnumbered unless true.",
+        "number_covenant = false",
+        "",
+        "[archive]",
+        f"path = {_toml_str(archive_path)}",
+        'engine = "whoosh"',
+        "",
+    ]
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    os.replace(tmp, path)
+    ws = load_workspace(root)
+    ws.archive.mkdir(parents=True, exist_ok=True)
+    return ws
