@@ -1,4 +1,72 @@
 """Commands that make documents: kinds, example, render."""
+
 from __future__ import annotations
 
-from . import cli  # noqa: F401
+from pathlib import Path
+
+import click
+
+from . import cli, get_workspace
+
+
+@cli.command()
+def kinds() -> None:
+    """List the document kinds, one line each.
+
+    Example:
+
+        paperwork kinds
+    """
+    from ..kinds import KINDS
+
+    width = max(len(k) for k in KINDS)
+    for kind in KINDS.values():
+        click.echo(f"{kind.name:<{width}}  {kind.summary}")
+
+
+@cli.command()
+@click.argument("kind")
+def example(kind: str) -> None:
+    """Print a complete example input for KIND (YAML, every field explained).
+
+    The example renders as it is; save it, edit it, render it.
+
+    Example:
+
+        paperwork example covenant > giao-uoc.yaml
+    """
+    from ..kinds import get_kind
+
+    click.echo(get_kind(kind).example(), nl=False)
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The .docx to write.")
+@click.option("--pdf", is_flag=True, help="Also write OUTPUT with .pdf through LibreOffice.")
+@click.pass_context
+def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: bool) -> None:
+    """Render INPUT (YAML or JSON) as a document of KIND into OUTPUT.
+
+    A list field (awardees, members, attendees) may name a .xlsx or .csv file
+    instead, relative to INPUT; its first row gives the field names.
+
+    Example:
+
+        paperwork render reward-decision qd.yaml -o qd.docx --pdf
+    """
+    from ..errors import InputError
+    from ..generate import load_document, write_document
+    from ..kinds import get_kind
+
+    if output.suffix.lower() != ".docx":
+        raise InputError("the output must be a .docx file", source=str(output))
+    k = get_kind(kind)
+    ws = get_workspace(ctx)
+    doc = load_document(k, input_file, ws)
+    written = write_document(k, doc, output, ws, pdf=pdf)
+    click.echo(f"wrote {written.path}")
+    if written.pdf:
+        click.echo(f"wrote {written.pdf}")

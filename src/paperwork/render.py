@@ -1,0 +1,86 @@
+"""docxtpl behind one seam: find the template, render it strictly, write atomically.
+
+Rendering is strict in both directions: every value is XML-escaped (docxtpl's
+default ``autoescape=False`` silently drops ``<…>`` text and breaks on ``&``),
+and a variable the template asks for that the context lacks is an error
+(StrictUndefined), never a blank.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import PaperworkError, TemplateError
+
+
+def shipped_template(name: str) -> Path:
+    """A template shipped inside the package (templates/docx in the repository)."""
+    return Path(str(resources.files("paperwork").joinpath("templates", "docx", name)))
+
+
+def find_template(name: str, override_dir: Path | None = None) -> Path:
+    """The workspace's own template of that name wins over the shipped one."""
+    if override_dir is not None and (override_dir / name).is_file():
+        return override_dir / name
+    path = shipped_template(name)
+    if not path.is_file():
+        raise TemplateError(f"template {name} is missing from the installation ({path})")
+    return path
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def render_bytes(template: Path, context: dict[str, Any]) -> bytes:
+    """Render a .docx template with the context; return the document's bytes."""
+    from docxtpl import DocxTemplate  # heavy import: only commands that render pay for it
+    from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError, UndefinedError
+
+    env = Environment(undefined=StrictUndefined, autoescape=True)
+    try:
+        doc = DocxTemplate(template)
+        doc.render(_nfc(context), jinja_env=env, autoescape=True)
+        out = io.BytesIO()
+        doc.save(out)
+    except UndefinedError as e:
+        raise TemplateError(f"template {template.name}: {e.message} (the input does not supply it)") from e
+    except (JinjaError, TypeError, AttributeError) as e:
+        # A template that does not fit its context (a loop over a non-list …).
+        raise TemplateError(f"template {template.name}: {e}") from e
+    except (OSError, KeyError, ValueError) as e:
+        # python-docx raises these for a file that is not a .docx package.
+        raise TemplateError(f"template {template}: cannot be read as a .docx template: {e}") from e
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(e, OSError):
+            raise PaperworkError(f"{path}: cannot write: {e.strerror}") from e
+        raise
