@@ -1,0 +1,179 @@
+"""Commands for the workspace and its register: init, register list, register void."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from ..config import ENV_HOME, SERIES_POLICIES, init_workspace
+from ..errors import InputError
+from ..register import Entry, Register, atomic_write, csv_text, write_xlsx
+from . import cli, get_workspace
+
+
+@cli.command("init")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--agency-name", required=True, help='The issuing agency, e.g. "SỞ NỘI VỤ".')
+@click.option("--agency-code", required=True, help="Its abbreviation in ký hiệu, e.g. SNV.")
+@click.option("--parent", default=None, help='The parent agency (if any), e.g. "UBND TỈNH CÀ MAU".')
+@click.option("--place", required=True, help='The place in the date line, e.g. "Cà Mau".')
+@click.option(
+    "--series",
+    type=click.Choice(SERIES_POLICIES),
+    default="per-type",
+    show_default=True,
+    help="Numbering: one series per type symbol, or one shared series for the agency.",
+)
+@click.pass_context
+def init_command(
+    ctx: click.Context,
+    directory: Path | None,
+    agency_name: str,
+    agency_code: str,
+    parent: str | None,
+    place: str,
+    series: str,
+) -> None:
+    """Create a workspace: write DIRECTORY/paperwork.toml and its archive folder.
+
+    DIRECTORY defaults to --workspace, else $PAPERWORK_HOME, else the current
+    folder. An existing profile is never overwritten.
+
+    Example:
+
+    \b
+        paperwork init ~/snv --agency-name "SỞ NỘI VỤ" --agency-code SNV \\
+            --parent "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" --place "Cà Mau" --series per-type
+    """
+    root = directory or ctx.find_root().obj.get("workspace_flag") or os.environ.get(ENV_HOME) or Path.cwd()
+    ws = init_workspace(
+        Path(root),
+        agency_name=agency_name,
+        agency_code=agency_code,
+        place=place,
+        parent=parent,
+        series=series,
+    )
+    click.echo(f"Wrote {ws.profile_path}")
+    click.echo(f"  agency: {ws.agency.name} ({ws.agency.code}), {ws.agency.place}")
+    if ws.agency.parent:
+        click.echo(f"  parent: {ws.agency.parent}")
+    click.echo(f"  numbering: {ws.numbering.series} series, from 1 each calendar year")
+    click.echo(f"Created {ws.archive}")
+
+
+@cli.group("register")
+def register_group() -> None:
+    """The outgoing-document register (sổ đăng ký văn bản đi): list and void numbers.
+
+    Numbers are given out by `paperwork render --issue`; they run from 1 in each
+    calendar year and series, and a withdrawn number is kept and never reused.
+
+    Example:
+
+    \b
+        paperwork register list --year 2025
+        paperwork register list --year 2025 --format xlsx -o so-van-ban-di-2025.xlsx
+    """
+
+
+_TABLE_HEADS = ("Số, ký hiệu", "Ngày", "Loại", "Trích yếu", "Người ký", "Tình trạng")
+
+
+def _table(entries: list[Entry]) -> str:
+    rows = [
+        (
+            e.number_symbol,
+            f"{e.date:%d/%m/%Y}",
+            e.type_name,
+            e.title if len(e.title) <= 60 else e.title[:59] + "…",
+            e.signer,
+            f"thu hồi: {e.void_reason}" if e.status == "void" else "đã ban hành",
+        )
+        for e in entries
+    ]
+    widths = [max(len(r[i]) for r in [_TABLE_HEADS, *rows]) for i in range(len(_TABLE_HEADS))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    return "\n".join([line(_TABLE_HEADS), line(tuple("-" * w for w in widths)), *map(line, rows)]) + "\n"
+
+
+@register_group.command("list")
+@click.option("--year", type=int, default=None, help="Only this calendar year (default: all years).")
+@click.option("--series", default=None, help="Only this series (a type symbol, e.g. QĐ).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json", "xlsx")),
+    default="table",
+    show_default=True,
+    help="csv and xlsx have the ten columns of Decree 30, Phụ lục IV.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output; required for xlsx.",
+)
+@click.pass_context
+def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: str, output: Path | None) -> None:
+    """List the numbers given out, oldest first (by year, series, number).
+
+    `csv` and `xlsx` give the outgoing register of Decree 30 (Phụ lục IV mục I),
+    ready to print; a CSV file is written in UTF-8 with a BOM so Excel reads it.
+
+    Example:
+
+    \b
+        paperwork register list --year 2025 --format json
+        paperwork register list --year 2025 --format csv -o so-di-2025.csv
+        paperwork register list --year 2025 --format xlsx -o so-di-2025.xlsx
+    """
+    register = Register.for_workspace(get_workspace(ctx))
+    entries = register.entries(year, series=series)
+    if fmt == "xlsx":
+        if output is None:
+            raise InputError("--format xlsx writes a file: give -o FILE.xlsx")
+        write_xlsx(entries, output, year=year)
+        click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
+        return
+    if fmt == "json":
+        text = json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2) + "\n"
+        encoding = "utf-8"
+    elif fmt == "csv":
+        text = csv_text(entries)
+        encoding = "utf-8-sig"
+    else:
+        text = _table(entries) if entries else "The register is empty.\n"
+        encoding = "utf-8"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(output, lambda tmp: tmp.write_bytes(text.encode(encoding)))
+    click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
+
+
+@register_group.command("void")
+@click.argument("number", type=int)
+@click.option("--year", type=int, required=True, help="The calendar year of the number.")
+@click.option("--reason", required=True, help="Why the document is withdrawn (goes into Ghi chú).")
+@click.option("--series", default=None, help="The series (type symbol) when the number exists in several.")
+@click.pass_context
+def void_command(ctx: click.Context, number: int, year: int, reason: str, series: str | None) -> None:
+    """Withdraw (thu hồi) an issued number: it stays in the register and is never reused.
+
+    Example:
+
+    \b
+        paperwork register void 7 --year 2025 --series QĐ --reason "Ban hành nhầm, thay bằng số 08"
+    """
+    register = Register.for_workspace(get_workspace(ctx))
+    entry = register.void(year, number, reason, series=series)
+    click.echo(f"Withdrew {entry.number_symbol} of {entry.year} (series {entry.series}): {entry.void_reason}")
+    click.echo("The number stays in the register and will not be given out again.")
