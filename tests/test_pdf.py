@@ -1,0 +1,45 @@
+"""The rendered examples through the real LibreOffice: the PDF a clerk would print."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from paperwork.cli import cli
+from paperwork.kinds import KINDS
+
+pytestmark = pytest.mark.slow
+
+SIGNER = {"reward-decision": "Trần Văn Minh", "covenant": "Trương Hoàng Phúc", "minutes": "Ngô Công Hầu"}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_pdf_holds_the_signer_and_page_numbers(tmp_path, kind):
+    src = tmp_path / f"{kind}.yaml"
+    src.write_text(KINDS[kind].example(), encoding="utf-8")
+    out = tmp_path / f"{kind}.docx"
+    result = CliRunner().invoke(cli, ["--workspace", str(tmp_path), "render", kind, str(src), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.stderr
+    reader = PdfReader(out.with_suffix(".pdf"))
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    assert SIGNER[kind] in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert len(pages) >= 2
+    # No first page (of the document or of the attached list) carries a number;
+    # later pages start with theirs, in the header.
+    assert not any(re.match(r"\s*1\s*\n", p) for p in pages)
+    assert any(re.match(r"\s*2\s*\n", p) for p in pages[1:]), [p[:20] for p in pages]
+    # Times New Roman or a metric twin that has every Vietnamese letter: a
+    # fallback face (DejaVu …) would mean glyphs missing from the font.
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Tinos")) for f in fonts), fonts
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
