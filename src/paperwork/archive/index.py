@@ -1,0 +1,647 @@
+"""The full-text index of the archive: the only module that imports Whoosh.
+
+The index is derived data, rebuilt from the catalog by ``paperwork archive reindex``; it
+is never rebuilt implicitly and never deleted because it failed to open. A sentinel file
+(``paperwork-index.json``: schema_version, engine, created) sits next to Whoosh's files.
+
+Fields (one Whoosh document per archived document)::
+
+    id        ID, unique, sortable     catalog id; update_document() replaces by it
+    content   TEXT, positions          title, number, agency, text; folded (no diacritics,
+                                       đ/Đ/Ð -> d), for words, phrases and ~
+    exact     TEXT, frequencies        the words that carry diacritics, kept as written
+                                       (lower-cased): a query typed with diacritics ranks
+                                       exact matches first (boost). Words without any
+                                       diacritic ("thi", "2023") are left out: they would
+                                       never be boosted, and each posting costs indexing time
+    number    ID                       the whole số ký hiệu, folded, upper-cased: "28/HD-TDKT"
+    type      ID                       tên loại, folded whole value: "quyet dinh"
+    year      ID                       "2023" (a term: cheaper than a numeric range)
+    date      NUMERIC, sortable        YYYYMMDD (0 when unknown): date ranges, newest first
+    agency    TEXT, frequencies        issuing agency, folded words
+    meta      STORED                   what a hit shows: filename, title, type, number…
+    snippet   STORED                   the text, zlib-compressed, for snippets only
+
+No field of adjacent-word pairs: it doubled the postings (and halved indexing speed)
+for a gain only on rare phrases; see benchmarks/README.md.
+
+Segments are written with ``compound=False``: Whoosh copies a compound segment's postings
+into memory every time a searcher opens it (see the baseline figures).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.scoring import BM25F
+from whoosh.util import random_name
+from whoosh.util.filelock import try_for
+
+from paperwork.archive.folding import (
+    WORD,
+    collapse_spaces,
+    exact_words,
+    fold,
+    fold_words,
+    looks_like_number,
+    normalise_number,
+    unique,
+    within_one_edit,
+)
+from paperwork.archive.query import Query
+from paperwork.errors import ArchiveError, ArchiveLockedError, IndexVersionError, InputError
+
+__all__ = ["ENGINE", "SCHEMA_VERSION", "SENTINEL", "IndexDocument", "SearchHit", "SearchIndex"]
+
+SCHEMA_VERSION = 1
+ENGINE = "whoosh"
+SENTINEL = "paperwork-index.json"
+REINDEX = "run `paperwork archive reindex`"
+
+LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one
+LOCK_RETRY_DELAY = 0.1
+LIMIT_MB = 128  # posting pool per writer process
+EXACT_BOOST = 3.0  # an exact-diacritic match outweighs tf differences of the folded word
+NUMBER_BOOST = 5.0  # a word that is a document number: the document itself first
+FILTER_BOOST = 0.001  # filters barely score (0 would make Whoosh drop the matches)
+PARALLEL_FROM = 1000  # rebuild with procs>1 only from this many documents
+SNIPPET_CHARS = 200
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One archived document as the index sees it (text already extracted, NFC)."""
+
+    id: int
+    filename: str
+    title: str
+    type: str
+    number: str
+    date: str | None  # "YYYY-MM-DD"
+    agency: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result; ``snippet`` is one line with the matched words wrapped in «»."""
+
+    id: int
+    filename: str
+    title: str
+    type: str
+    number: str
+    date: str | None
+    agency: str
+    score: float
+    snippet: str
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Words (``\\w+``) of NFC, lower-cased text: ``folded``, or ``exact`` (only the words
+    that carry diacritics, kept as written).
+
+    One stage instead of tokenizer + lowercase + charset filters: Whoosh spends its time
+    in per-token Python calls. No stop words, no stemming, no minimum length. Character
+    offsets are not kept (snippets are built by :func:`make_snippet`).
+    """
+
+    def __init__(self, form: str = "folded"):
+        if form not in ("folded", "exact"):
+            raise ValueError(form)
+        self.form = form
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.form == other.form  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.form))
+
+    def words(self, value: str) -> list[str]:
+        if self.form == "exact":
+            return [w for w in exact_words(value) if not w.isascii()]
+        return fold_words(value)
+
+    def __call__(  # the signature Whoosh calls analyzers with
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, word in enumerate(self.words(value) if tokenize else [value], start_pos):
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = t.endchar = start_char
+            yield t
+
+
+def _schema() -> Schema:
+    return Schema(
+        id=ID(unique=True, sortable=True),
+        content=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=True),
+        exact=TEXT(analyzer=VietnameseTokenizer("exact"), phrase=False),
+        agency=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=False),
+        number=ID(),
+        type=ID(),
+        year=ID(),
+        date=NUMERIC(int, bits=32, signed=False, sortable=True, default=0),
+        meta=STORED(),
+        snippet=STORED(),
+    )
+
+
+# ----------------------------------------------------------------- documents -> fields
+
+
+def _type_key(value: str) -> str:
+    return " ".join(fold_words(value))
+
+
+def _date_key(doc_id: int, value: str | None) -> int:
+    if not value:
+        return 0
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=f"document {doc_id}: date") from None
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _fields(doc: IndexDocument) -> dict[str, Any]:
+    text = collapse_spaces(doc.text)
+    body = f"{doc.title}\n{doc.number}\n{doc.agency}\n{text}"
+    day = _date_key(doc.id, doc.date)
+    fields: dict[str, Any] = {
+        "id": str(doc.id),
+        "content": body,
+        "exact": body,
+        "agency": doc.agency,
+        "date": day,
+        "meta": (doc.id, doc.filename, doc.title, doc.type, doc.number, doc.date, doc.agency),
+        "snippet": zlib.compress(text.encode("utf-8"), 6),
+    }
+    if doc.number.strip():
+        fields["number"] = normalise_number(doc.number)
+    if doc.type.strip():
+        fields["type"] = _type_key(doc.type)
+    if day:
+        fields["year"] = str(day // 10000)
+    return fields
+
+
+# ----------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    query: wq.Query
+    terms: frozenset[str]  # folded words to mark in snippets
+    fuzzy: frozenset[str]  # folded words marked when within one edit
+
+
+def _phrase(words: Sequence[str]) -> wq.Query:
+    """Words next to each other, in this order."""
+    if len(words) == 1:
+        return wq.Term("content", words[0])
+    return wq.Phrase("content", list(words))
+
+
+def _word(word: str) -> wq.Query | None:
+    words = fold_words(word)
+    if not words:
+        return None
+    text = _phrase(words)  # "thi-đua", "28/HD-TĐKT": the parts, adjacent
+    if looks_like_number(word):
+        return wq.Or([wq.Term("number", normalise_number(word), boost=NUMBER_BOOST), text])
+    return text
+
+
+def _filters(query: Query) -> list[wq.Query]:
+    """Filters as legs of the main AND, nearly weightless (faster than Whoosh's filter=)."""
+    legs: list[wq.Query] = []
+    if query.type:
+        legs.append(wq.Term("type", _type_key(query.type), boost=FILTER_BOOST))
+    if query.year is not None:
+        legs.append(wq.Term("year", str(query.year), boost=FILTER_BOOST))
+    if query.date_from or query.date_to:
+        lo = query.date_from.year * 10000 + query.date_from.month * 100 + query.date_from.day if query.date_from else 1
+        hi = query.date_to.year * 10000 + query.date_to.month * 100 + query.date_to.day if query.date_to else 99991231
+        legs.append(wq.NumericRange("date", lo, hi, boost=FILTER_BOOST))
+    if query.agency:
+        legs.extend(wq.Term("agency", w, boost=FILTER_BOOST) for w in fold_words(query.agency))
+    return legs
+
+
+def compile_query(query: Query) -> _Compiled:
+    """The Whoosh query for ``query`` and the words its snippets mark."""
+    legs: list[wq.Query] = []
+    terms: list[str] = []
+    fuzzy: list[str] = []
+    exact: list[str] = []
+    for word in query.words:
+        leg = _word(word)
+        if leg is not None:
+            legs.append(leg)
+            terms.extend(fold_words(word))
+            exact.extend(w for w in exact_words(word) if not w.isascii())
+    for phrase in query.phrases:
+        words = fold_words(phrase)
+        if words:
+            legs.append(_phrase(words))
+            terms.extend(words)
+            exact.extend(w for w in exact_words(phrase) if not w.isascii())
+    for word in query.fuzzy:
+        for w in fold_words(word):
+            legs.append(wq.FuzzyTerm("content", w, maxdist=1, prefixlength=0))
+            fuzzy.append(w)
+    if query.number:
+        legs.append(wq.Term("number", normalise_number(query.number), boost=NUMBER_BOOST))
+        terms.extend(fold_words(query.number))
+    legs.extend(_filters(query))
+    q: wq.Query = wq.And(legs) if len(legs) > 1 else legs[0] if legs else wq.Every()
+    if exact and not query.is_empty:
+        boost = [wq.Term("exact", w, boost=EXACT_BOOST) for w in unique(exact)]
+        q = wq.AndMaybe(q, boost[0] if len(boost) == 1 else wq.Or(boost))
+    return _Compiled(q, frozenset(terms), frozenset(fuzzy))
+
+
+# ----------------------------------------------------------------------- snippets
+
+
+def make_snippet(text: str, terms: frozenset[str], fuzzy: frozenset[str] = frozenset(), width: int = SNIPPET_CHARS) -> str:
+    """One line of ``text`` around the densest group of matches, matches wrapped in «»."""
+    text = collapse_spaces(text)
+    folded = fold(text)
+    if len(folded) != len(text):  # lower() changed a length (rare letters): no offsets
+        folded = "".join(fold(c)[:1] or " " for c in text)
+    spans: list[tuple[int, int, str]] = []
+    for m in WORD.finditer(folded):
+        w = m.group()
+        if w in terms or (fuzzy and any(abs(len(w) - len(f)) <= 1 and within_one_edit(w, f) for f in fuzzy)):
+            spans.append((m.start(), m.end(), w))
+    if not spans:
+        if len(text) <= width:
+            return text
+        return text[:width].rsplit(" ", 1)[0] + " …"
+    best, best_count = 0, 0
+    for i, (start, _, _) in enumerate(spans):
+        seen = {w for s, e, w in spans[i:] if e <= start + width - 40}
+        if len(seen) > best_count:
+            best, best_count = i, len(seen)
+    begin = max(0, spans[best][0] - 40)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < spans[best][0] else spans[best][0]
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > spans[best][1] else end
+    out: list[str] = ["… "] if begin else []
+    pos = begin
+    for start, stop, _ in spans:
+        if start >= begin and stop <= end:
+            out += [text[pos:start], "«", text[start:stop], "»"]
+            pos = stop
+    out.append(text[pos:end])
+    if end < len(text):
+        out.append(" …")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ files and locks
+
+
+def _write_sentinel(path: Path) -> None:
+    info = {
+        "schema_version": SCHEMA_VERSION,
+        "engine": ENGINE,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    tmp = path / f".{SENTINEL}.tmp"
+    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path / SENTINEL)
+
+
+def _read_sentinel(path: Path) -> dict[str, Any]:
+    sentinel = path / SENTINEL
+    if not path.is_dir():
+        raise ArchiveError(f"no search index at {path}: {REINDEX}")
+    if not sentinel.is_file():
+        raise ArchiveError(f"{path} has no {SENTINEL} (not a paperwork index, or an unfinished one): {REINDEX}")
+    try:
+        info = json.loads(sentinel.read_text(encoding="utf-8"))
+        if not isinstance(info, dict) or "schema_version" not in info:
+            raise ValueError("no schema_version")
+    except (OSError, ValueError) as e:
+        raise ArchiveError(f"cannot read {sentinel} ({e}): {REINDEX}") from e
+    return info
+
+
+@contextmanager
+def _held_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the writer lock of the index at ``path`` (if there is one) without opening it."""
+    if not path.is_dir():
+        yield
+        return
+    lock = FileStorage(str(path)).lock("MAIN_WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=LOCK_RETRY_DELAY):
+        raise ArchiveLockedError(f"the search index {path} is being written by another process: try again later")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _swap_in(new: Path, path: Path) -> None:
+    """Put the directory ``new`` in the place of ``path``; the old one goes only after."""
+    if not path.exists():
+        os.rename(new, path)
+        return
+    old = path.parent / f".{path.name}.old-{random_name(8)}"
+    os.rename(path, old)
+    try:
+        os.rename(new, path)
+    except OSError:
+        os.rename(old, path)
+        raise
+    shutil.rmtree(old)
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a writer, including a multi-process one's workers (Whoosh leaves them waiting)."""
+    tasks = getattr(writer, "tasks", ())
+    try:
+        if not writer.is_closed:
+            writer.cancel()
+    finally:
+        for task in tasks:
+            if hasattr(task, "terminate"):
+                task.terminate()
+                task.join()
+
+
+def _commit(writer: Any, **kwargs: Any) -> None:
+    try:
+        writer.commit(**kwargs)
+    except OSError as e:
+        _cancel(writer)
+        raise ArchiveError(f"could not write the search index: {e}") from e
+    except BaseException:
+        _cancel(writer)
+        raise
+
+
+def _write_all(
+    ix: Any,
+    docs: Iterable[IndexDocument],
+    progress: Callable[[int], None] | None,
+    procs: int | None,
+) -> int:
+    """Add ``docs`` to the fresh index ``ix`` with one commit; more processes for many docs."""
+    it = iter(docs)
+    head = list(itertools.islice(it, PARALLEL_FROM))
+    if procs is None:
+        procs = min(2, os.cpu_count() or 1) if len(head) >= PARALLEL_FROM else 1
+    if procs > 1:
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, compound=False)
+    else:
+        writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    seen: set[int] = set()
+    try:
+        for doc in itertools.chain(head, it):
+            if doc.id in seen:
+                raise ArchiveError(f"document {doc.id} given twice to the index")
+            seen.add(doc.id)
+            writer.add_document(**_fields(doc))
+            if progress and len(seen) % 100 == 0:
+                progress(len(seen))
+    except BaseException:
+        _cancel(writer)
+        raise
+    _commit(writer, merge=False)
+    if progress and len(seen) % 100:
+        progress(len(seen))
+    return len(seen)
+
+
+# ------------------------------------------------------------------------ the index
+
+
+class SearchIndex:
+    """The Whoosh index of one archive; open with :meth:`open`, build with :meth:`create`."""
+
+    def __init__(self, path: Path, ix: Any, *, lock_timeout: float = LOCK_TIMEOUT):
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self._ix = ix
+        self._searcher: Any = None
+
+    # -- opening
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        """True if ``path`` holds a paperwork index (of any schema version)."""
+        return (Path(path) / SENTINEL).is_file()
+
+    @classmethod
+    def open(cls, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> SearchIndex:
+        """Open an existing index; never creates, repairs or deletes anything."""
+        path = Path(path).absolute()
+        info = _read_sentinel(path)
+        version, engine = info.get("schema_version"), info.get("engine", ENGINE)
+        if version != SCHEMA_VERSION or engine != ENGINE:
+            what = f"index schema {version}" + (f" ({engine})" if engine != ENGINE else "")
+            raise IndexVersionError(f"{what}, paperwork expects {SCHEMA_VERSION}: {REINDEX}")
+        try:
+            ix = whoosh_index.open_dir(str(path))
+        except Exception as e:  # any failure to read Whoosh's files means a damaged index
+            raise ArchiveError(f"the search index {path} cannot be opened ({type(e).__name__}: {e}): {REINDEX}") from e
+        return cls(path, ix, lock_timeout=lock_timeout)
+
+    @classmethod
+    def create(cls, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> SearchIndex:
+        """(Re)create an empty index at ``path``, swapped in whole (for reindex only)."""
+        return cls.reindex(path, (), lock_timeout=lock_timeout)
+
+    @classmethod
+    def reindex(
+        cls,
+        path: Path,
+        docs: Iterable[IndexDocument],
+        progress: Callable[[int], None] | None = None,
+        *,
+        procs: int | None = None,
+        lock_timeout: float = LOCK_TIMEOUT,
+    ) -> SearchIndex:
+        """Build a new index from ``docs`` next to ``path`` and swap it in.
+
+        Works whatever is at ``path`` (an index of another schema, a damaged one);
+        until the swap the old index stays as it was, and it keeps its writer lock held
+        so that nothing added meanwhile is lost. Returns the new index, open.
+        """
+        path = Path(path).absolute()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _held_lock(path, lock_timeout):
+            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.rebuild-", dir=path.parent))
+            try:
+                ix = whoosh_index.create_in(str(tmp), _schema())
+                count = _write_all(ix, docs, progress, procs)
+                if ix.doc_count() != count:  # a worker process died without telling
+                    raise ArchiveError(f"the new index holds {ix.doc_count()} documents, not {count}: {REINDEX}")
+                _write_sentinel(tmp)
+                _swap_in(tmp, path)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)  # our own unfinished build, never the index
+                raise
+        return cls.open(path, lock_timeout=lock_timeout)
+
+    def rebuild(
+        self,
+        docs: Iterable[IndexDocument],
+        progress: Callable[[int], None] | None = None,
+        *,
+        procs: int | None = None,
+    ) -> int:
+        """Replace the contents by ``docs`` (see :meth:`reindex`); returns the count.
+
+        ``progress`` is called with the number of documents indexed so far.
+        """
+        self._drop_searcher()
+        new = self.reindex(self.path, docs, progress, procs=procs, lock_timeout=self.lock_timeout)
+        self._ix = new._ix
+        return self.count()
+
+    # -- writing
+
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """One writer: lock with timeout and retries, commit on success, else cancel."""
+        try:
+            writer = self._ix.writer(
+                timeout=self.lock_timeout, delay=LOCK_RETRY_DELAY, limitmb=LIMIT_MB, compound=False
+            )
+        except whoosh_index.LockError as e:
+            raise ArchiveLockedError(
+                f"the search index {self.path} is being written by another process"
+                f" (waited {self.lock_timeout:g} s): try again later"
+            ) from e
+        try:
+            yield writer
+        except BaseException:
+            _cancel(writer)
+            raise
+        else:
+            _commit(writer)
+        finally:
+            self._drop_searcher()
+
+    def add(self, docs: Iterable[IndexDocument]) -> int:
+        """Add or replace (by id) documents in one commit; returns how many."""
+        n = 0
+        with self._writer() as writer:
+            for doc in docs:
+                writer.update_document(**_fields(doc))
+                n += 1
+        return n
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents by catalog id (unknown ids are ignored)."""
+        with self._writer() as writer:
+            for i in ids:
+                writer.delete_by_term("id", str(int(i)))
+
+    # -- reading
+
+    def _reader_searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=BM25F())
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(self, query: Query) -> list[SearchHit]:
+        """The hits for ``query``: by relevance, or newest first (sort="date" or no words)."""
+        compiled = compile_query(query)
+        searcher = self._reader_searcher()
+        by_date = query.is_empty or query.sort == "date"
+        if by_date:
+            results = searcher.search(compiled.query, limit=query.limit, sortedby="date", reverse=True)
+        else:
+            results = searcher.search(compiled.query, limit=query.limit)
+        hits = []
+        for hit in results:
+            stored = hit.fields()
+            doc_id, filename, title, type_, number, day, agency = stored["meta"]
+            text = zlib.decompress(stored["snippet"]).decode("utf-8")
+            hits.append(
+                SearchHit(
+                    id=doc_id,
+                    filename=filename,
+                    title=title,
+                    type=type_,
+                    number=number,
+                    date=day,
+                    agency=agency,
+                    score=0.0 if by_date else float(hit.score or 0.0),
+                    snippet=make_snippet(text, compiled.terms, compiled.fuzzy),
+                )
+            )
+        return hits
+
+    def ids(self) -> set[int]:
+        """The catalog ids of all indexed documents."""
+        reader = self._reader_searcher().reader()
+        column = reader.column_reader("id")
+        return {int(column[n]) for n in reader.all_doc_ids()}
+
+    def count(self) -> int:
+        return self._reader_searcher().doc_count()
+
+    def size_bytes(self) -> int:
+        return sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+
+    def close(self) -> None:
+        self._drop_searcher()
+        if self._ix is not None:
+            self._ix.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

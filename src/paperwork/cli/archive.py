@@ -1,0 +1,346 @@
+"""Commands over the archive: ``archive add|show|text|verify|reindex|stats`` and ``search``.
+
+Thin: parse the options, call ``paperwork.archive.service``, format the result.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import click
+
+from ..errors import ArchiveError, InputError
+from . import cli, get_workspace
+
+_MARK = re.compile(r"«([^»]*)»")
+
+
+def _parse_date(value: str | None, option: str) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from None
+
+
+def _is_tty(err: bool = False) -> bool:
+    return click.get_text_stream("stderr" if err else "stdout").isatty()
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _human_size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"  # pragma: no cover
+
+
+def _record_dict(ws, record) -> dict[str, object]:
+    from ..archive.service import stored_path
+
+    data = record.to_dict()
+    data["stored_path"] = str(stored_path(ws, record))
+    return data
+
+
+def _describe(record) -> str:
+    parts = [p for p in (record.type, record.number, record.date and record.date.isoformat()) if p]
+    return ", ".join(parts) or "no metadata detected"
+
+
+@cli.group("archive")
+def archive() -> None:
+    """Store documents once by SHA-256, catalogue them, check and rebuild the index.
+
+    Example:
+
+        paperwork archive add qd-05.docx bien-ban.pdf
+
+        paperwork archive verify
+    """
+
+
+@archive.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--type", "doc_type", help='Tên loại, e.g. "Quyết định" (else read from the text).')
+@click.option("--number", help='Số, ký hiệu, e.g. "05/QĐ-SNV" (else read from the "Số:" line).')
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of issue (else read from the date line).")
+@click.option("--agency", help="Issuing agency (else the capital lines of the header).")
+@click.option("--title", help="Trích yếu (else the line under the type heading).")
+@click.option("--signer", help="Who signed it.")
+@click.option(
+    "--source",
+    type=click.Choice(["imported", "generated", "scanned"]),
+    default="imported",
+    show_default=True,
+    help="Where the document comes from.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.pass_context
+def add(ctx, files, doc_type, number, date_text, agency, title, signer, source, as_json) -> None:
+    """Copy FILE... (.docx, .pdf) into the archive and record them in the catalog.
+
+    The same bytes are stored once: adding a file again reports its existing id.
+    Metadata not given here is read from the text. A file that cannot be read is
+    named on stderr with the reason; the others are still added (exit status 1).
+
+    Example:
+
+        paperwork archive add qd-05.docx giay-moi.pdf
+
+        paperwork archive add scan.pdf --type "Biên bản" --date 2023-03-06 --json
+    """
+    from ..archive.service import DocumentMeta, add_files
+
+    ws = get_workspace(ctx)
+    meta = DocumentMeta(
+        type=doc_type,
+        number=number,
+        date=_parse_date(date_text, "--date"),
+        agency=agency,
+        title=title,
+        signer=signer,
+    )
+    paths = [Path(f).absolute() for f in files]
+    report = add_files(ws, paths, meta, source=source)
+    shown = {p: f for p, f in zip(paths, files)}
+    if as_json:
+        _echo_json([{**_record_dict(ws, r.record), "duplicate": r.duplicate} for r in report.added])
+    else:
+        for result in report.added:
+            name = shown.get(result.source_path, result.source_path)
+            if result.duplicate:
+                click.echo(f"exists #{result.record.id}  {name}  (already archived)")
+            else:
+                note = "" if result.has_text else "  [no text layer: not searchable by content]"
+                click.echo(f"added  #{result.record.id}  {name}  {_describe(result.record)}{note}")
+    for failure in report.failed:
+        click.echo(f"{shown.get(failure.path, failure.path)}: {failure.reason}", err=True)
+    if report.index_error is not None:
+        raise ArchiveError(report.index_error)
+    if report.failed:
+        ctx.exit(1)
+
+
+@archive.command("show")
+@click.argument("doc_id", metavar="ID", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.pass_context
+def show(ctx, doc_id: int, as_json: bool) -> None:
+    """Show all metadata of document ID, with the path and SHA-256 of its stored copy.
+
+    Example:
+
+        paperwork archive show 12
+
+        paperwork archive show 12 --json
+    """
+    from ..archive.service import get_document
+
+    ws = get_workspace(ctx)
+    data = _record_dict(ws, get_document(ws, doc_id))
+    if as_json:
+        _echo_json(data)
+        return
+    width = max(len(key) for key in data) + 1
+    for key, value in data.items():
+        click.echo(f"{key + ':':<{width}} {'' if value is None else value}".rstrip())
+
+
+@archive.command("text")
+@click.argument("doc_id", metavar="ID", type=int)
+@click.pass_context
+def text(ctx, doc_id: int) -> None:
+    """Print the text extracted from document ID.
+
+    Example:
+
+        paperwork archive text 12 | less
+    """
+    from ..archive.service import document_text
+
+    click.echo(document_text(get_workspace(ctx), doc_id))
+
+
+@archive.command("verify")
+@click.pass_context
+def verify(ctx) -> None:
+    """Re-hash every stored file and check the catalog, the files and the index agree.
+
+    Names each problem (modified or missing file, stray file, document missing
+    from the index …) with its id; exit status 1 if there is any.
+
+    Example:
+
+        paperwork archive verify
+    """
+    from ..archive.service import verify as verify_archive
+
+    report = verify_archive(get_workspace(ctx))
+    for problem in report.problems:
+        click.echo(problem.message)
+    if not report.ok:
+        repairable = {"not-indexed", "not-catalogued", "index", "leftover", "stray"}
+        hint = (
+            "run `paperwork archive reindex`"
+            if {p.kind for p in report.problems} <= repairable
+            else "restore modified or missing files from a backup, then run `paperwork archive reindex`"
+        )
+        raise ArchiveError(f"{len(report.problems)} problem(s) in the archive: {hint}")
+    click.echo(
+        f"OK: {report.documents} documents, {report.files_checked} files verified, "
+        f"index in step ({report.index_documents or 0} documents)."
+    )
+
+
+@archive.command("reindex")
+@click.pass_context
+def reindex(ctx) -> None:
+    """Rebuild the search index from the catalog (and tidy up after an interrupted add).
+
+    Example:
+
+        paperwork archive reindex
+    """
+    from ..archive.service import reindex as reindex_archive
+
+    ws = get_workspace(ctx)
+    if _is_tty(err=True):
+        state: dict[str, object] = {}
+
+        def total(n: int) -> None:
+            bar = click.progressbar(length=n, label="Indexing", file=click.get_text_stream("stderr"))
+            state["bar"] = bar.__enter__()
+
+        def progress(done: int) -> None:  # done so far, not since the last call
+            bar = state["bar"]
+            bar.update(done - bar.pos)
+
+        try:
+            report = reindex_archive(ws, progress, total=total)
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
+    else:
+        report = reindex_archive(ws)
+    if report.removed_temps:
+        click.echo(f"Removed {report.removed_temps} leftover copies of an interrupted add.")
+    if report.adopted:
+        ids = ", ".join(f"#{i}" for i in report.adopted)
+        click.echo(f"Catalogued {len(report.adopted)} stored file(s) an interrupted add left: {ids}.")
+    click.echo(f"Reindexed {report.indexed} documents.")
+    for problem in report.skipped:
+        click.echo(problem.message, err=True)
+    if report.skipped:
+        raise ArchiveError(f"{len(report.skipped)} stray file(s) left as they are; see above")
+
+
+@archive.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def stats(ctx, as_json: bool) -> None:
+    """Count documents by type, year and source; total size; index size.
+
+    Example:
+
+        paperwork archive stats
+    """
+    from ..archive.service import stats as archive_stats
+
+    s = archive_stats(get_workspace(ctx))
+    if as_json:
+        _echo_json(
+            {
+                "documents": s.documents,
+                "total_size": s.total_size,
+                "by_type": {k or "": n for k, n in s.by_type},
+                "by_year": {k or "": n for k, n in s.by_year},
+                "by_source": {k or "": n for k, n in s.by_source},
+                "index": {"state": s.index_state, "documents": s.index_documents, "size": s.index_size},
+            }
+        )
+        return
+
+    def counts(pairs) -> str:
+        return ", ".join(f"{key or '(unknown)'} {n}" for key, n in pairs) or "-"
+
+    click.echo(f"Documents:  {s.documents} ({_human_size(s.total_size)})")
+    click.echo(f"By type:    {counts(s.by_type)}")
+    click.echo(f"By year:    {counts(s.by_year)}")
+    click.echo(f"By source:  {counts(s.by_source)}")
+    if s.index_state == "ok":
+        click.echo(f"Index:      {s.index_documents} documents ({_human_size(s.index_size)})")
+    else:
+        click.echo(f"Index:      {s.index_state}")
+
+
+def _highlight(snippet: str, tty: bool) -> str:
+    if not tty:
+        return snippet
+    return _MARK.sub(lambda m: click.style(m.group(1), bold=True), snippet)
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--type", "doc_type", help='Tên loại, e.g. "Quyết định".')
+@click.option("--year", type=int, help="Year of issue.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Issued on or after this date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Issued on or before this date.")
+@click.option("--agency", help="Words of the issuing agency.")
+@click.option("--number", help='The whole số, ký hiệu, e.g. "05/QĐ-SNV".')
+@click.option("--limit", type=int, default=20, show_default=True, help="At most this many hits.")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_context
+def search(ctx, query, doc_type, year, date_from, date_to, agency, number, limit, sort, as_json) -> None:
+    """Search the archive: words (with or without diacritics), "phrases", word~ for typos.
+
+    Inline filters: type:"Quyết định" year:2023 agency:"Bến Tre" number:05/QĐ-SNV.
+    With no words, lists what the filters select, newest first.
+
+    Example:
+
+        paperwork search khen thưởng --type "Quyết định" --year 2023
+
+        paperwork search '"giao ước thi đua"' agency:"Bến Tre" --json
+    """
+    from ..archive.service import search as search_archive
+
+    hits = search_archive(
+        get_workspace(ctx),
+        " ".join(query),
+        type=doc_type,
+        year=year,
+        date_from=_parse_date(date_from, "--from"),
+        date_to=_parse_date(date_to, "--to"),
+        agency=agency,
+        number=number,
+        limit=limit,
+        sort=sort,
+    )
+    if as_json:
+        keys = ("id", "filename", "title", "type", "number", "date", "agency", "score", "snippet")
+        _echo_json([{key: getattr(hit, key) for key in keys} for hit in hits])
+        return
+    if not hits:
+        click.echo("No documents found.")
+        return
+    tty = _is_tty()
+    for hit in hits:
+        cells = [f"#{hit.id}", hit.number or "-", hit.date or "-", hit.type or "-", hit.title or hit.filename]
+        click.echo("  ".join(cells))
+        if hit.snippet:
+            click.echo(f"    {_highlight(hit.snippet, tty)}")
