@@ -1,22 +1,29 @@
-"""From an input file to a written document: the pipeline the CLI calls.
+"""From an input file to a written, registered and archived document: the pipeline the CLI calls.
 
 load (file → validated model, workspace defaults filled in) → context (kind)
-→ render (docxtpl) → write atomically → optional PDF.
+→ render (docxtpl) → optional PDF → write atomically → register (with
+``issue``) → archive. With ``issue``, the number is allocated and recorded in
+the same transaction as the write, so a failed render consumes no number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config import Workspace
+from .errors import PaperworkError
 from .inputs import load_input
 from .kinds import Kind, issue_of
-from .models import DocumentInput
-from .render import find_template, render_bytes, write_atomic
+from .kinds.common import symbol
+from .models import CovenantInput, DocumentInput, MinutesInput
+from .render import discard, find_template, render_bytes, stage_file
+from .vietnamese import number_symbol
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,9 @@ class Written:
     date: dt.date | None
     sha256: str
     pdf: Path | None = None
+    registered: bool = False
+    archive_id: int | None = None
+    archive_error: str | None = None
 
 
 def profile_defaults(ws: Workspace) -> dict[str, Any]:
@@ -44,6 +54,10 @@ def load_document(kind: Kind, path: Path, ws: Workspace) -> DocumentInput:
     return load_input(path, kind.model, defaults=profile_defaults(ws))
 
 
+def is_numbered(kind: Kind, ws: Workspace) -> bool:
+    return kind.numbered or (kind.name == "covenant" and ws.numbering.number_covenant)
+
+
 def render_document(
     kind: Kind,
     doc: DocumentInput,
@@ -52,32 +66,129 @@ def render_document(
     number: int | None = None,
     today: dt.date | None = None,
 ) -> bytes:
-    issue = issue_of(doc, number=number, numbered=kind.numbered, today=today)
+    issue = issue_of(doc, number=number, numbered=is_numbered(kind, ws), today=today)
     context = kind.build(doc, issue)
     return render_bytes(find_template(kind.template, ws.templates_dir), context)
 
 
-def write_document(
+def signer_name(doc: DocumentInput) -> str:
+    if doc.signer is not None:
+        return f"{doc.signer.name} ({doc.signer.title})"
+    if isinstance(doc, MinutesInput):
+        return doc.chair.name
+    if isinstance(doc, CovenantInput):
+        head = next(m for m in doc.members if m.unit == doc.head)
+        return f"{head.signer.name} ({head.unit})"
+    return ""
+
+
+@dataclass
+class _Staged:
+    docx: Path
+    pdf: Path | None
+    sha256: str
+
+
+def _stage(kind: Kind, doc: DocumentInput, out: Path, ws: Workspace, number: int | None, pdf: bool) -> _Staged:
+    """Render (and convert) into hidden files beside ``out``; nothing visible changes yet."""
+    data = render_document(kind, doc, ws, number=number)
+    docx = stage_file(out, data)
+    pdf_path = None
+    if pdf:
+        from .pdf import docx_to_pdf
+
+        try:
+            with tempfile.TemporaryDirectory(prefix="paperwork-") as tmp:
+                source = Path(tmp) / out.name
+                source.write_bytes(data)
+                pdf_path = docx_to_pdf(source, Path(tmp) / out.with_suffix(".pdf").name)
+                pdf_path = stage_file(out.with_suffix(".pdf"), pdf_path.read_bytes())
+        except BaseException:
+            discard(docx)
+            raise
+    return _Staged(docx, pdf_path, hashlib.sha256(data).hexdigest())
+
+
+def _place(staged: _Staged, out: Path) -> Path | None:
+    if staged.pdf is not None:
+        os.replace(staged.pdf, out.with_suffix(".pdf"))
+    os.replace(staged.docx, out)
+    return out.with_suffix(".pdf") if staged.pdf is not None else None
+
+
+def produce(
     kind: Kind,
     doc: DocumentInput,
     out: Path,
     ws: Workspace,
     *,
-    number: int | None = None,
+    issue: bool = False,
     pdf: bool = False,
+    archive: bool = True,
+    today: dt.date | None = None,
 ) -> Written:
-    data = render_document(kind, doc, ws, number=number)
-    pdf_path = None
-    if pdf:
-        # Convert before the .docx lands: a failed conversion leaves no new file.
-        import tempfile
+    """Write one document; with ``issue``, number and register it; then archive it.
 
-        from .pdf import docx_to_pdf
+    Files are staged beside ``out`` and renamed into place only once the
+    register has committed: a failure anywhere leaves the old files as they were.
+    """
+    from .register import Register
 
-        with tempfile.TemporaryDirectory(prefix="paperwork-") as tmp:
-            staged = Path(tmp) / out.name
-            staged.write_bytes(data)
-            pdf_path = docx_to_pdf(staged, out.with_suffix(".pdf"))
-    write_atomic(out, data)
-    number = number if number is not None else doc.number
-    return Written(kind.name, out, number, doc.date, hashlib.sha256(data).hexdigest(), pdf_path)
+    numbered = is_numbered(kind, ws)
+    register = Register.for_workspace(ws)
+    number = doc.number
+    staged = None
+    try:
+        if issue and numbered:
+            date = doc.date or today or dt.date.today()
+            doc = doc.model_copy(update={"date": date})
+            with register.reserve(kind.type_symbol, date.year, number=doc.number) as held:
+                number = held.number
+                staged = _stage(kind, doc, out, ws, number, pdf)
+                held.record(
+                    symbol=symbol(doc.agency, kind.type_symbol),
+                    date=date,
+                    kind=kind.name,
+                    type_name=kind.type_name,
+                    title=kind.title_of(doc),
+                    signer=signer_name(doc),
+                    recipients=list(doc.recipients),
+                    output=str(out.resolve()),
+                    sha256=staged.sha256,
+                )
+        else:
+            if doc.number is not None and numbered:
+                year = doc.date.year if doc.date else (today or dt.date.today()).year
+                register.check_free(kind.type_symbol, year, doc.number)
+            staged = _stage(kind, doc, out, ws, None, pdf)
+        pdf_path = _place(staged, out)
+    except BaseException:
+        if staged is not None:
+            discard(staged.docx, staged.pdf)
+        raise
+
+    archive_id = archive_error = None
+    if archive:
+        archive_id, archive_error = _archive(kind, doc, out, ws, number if numbered else None)
+    return Written(
+        kind.name, out, number, doc.date, staged.sha256, pdf_path, issue and numbered, archive_id, archive_error
+    )
+
+
+def _archive(kind: Kind, doc: DocumentInput, out: Path, ws: Workspace, number: int | None):
+    from .archive.service import add_file
+    from .archive.store import DocumentMeta
+
+    meta = DocumentMeta(
+        type=kind.type_name,
+        number=number_symbol(number, symbol(doc.agency, kind.type_symbol)) if number is not None else None,
+        date=doc.date if number is not None or not is_numbered(kind, ws) else None,
+        agency=doc.agency.name,
+        title=kind.title_of(doc),
+        signer=signer_name(doc),
+    )
+    try:
+        result = add_file(ws, out, meta, source="generated")
+    except PaperworkError as e:
+        return None, str(e)
+    return result.record.id, None

@@ -66,8 +66,11 @@ def render_bytes(template: Path, context: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+def stage_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden temporary file beside ``path`` (fsynced); return it.
+
+    ``os.replace(staged, path)`` then puts it in place atomically.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -75,12 +78,28 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard(Path(tmp))
         if isinstance(e, OSError):
             raise PaperworkError(f"{path}: cannot write: {e.strerror}") from e
         raise
+    return Path(tmp)
+
+
+def discard(*paths: Path | None) -> None:
+    for p in paths:
+        if p is not None:
+            try:
+                os.unlink(p)
+            except FileNotFoundError:
+                pass
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename: never a half-written file."""
+    staged = stage_file(path, data)
+    try:
+        os.replace(staged, path)
+    except OSError as e:
+        discard(staged)
+        raise PaperworkError(f"{path}: cannot write: {e.strerror}") from e
