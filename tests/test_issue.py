@@ -77,6 +77,9 @@ def test_draft_is_blank_and_not_registered(workspace):
     text = full_text(open_docx(workspace / "draft.docx"))
     assert "Số:      /QĐ-SNV" in text and "Cà Mau, ngày      tháng      năm 2026" in text
     assert register_json(workspace) == []
+    # Archived as what it is: a draft, with no number and no date of its own.
+    shown = json.loads(run(workspace, "archive", "show", "1", "--json").stdout)
+    assert (shown["number"], shown["date"], shown["type"], shown["source"]) == (None, None, "Quyết định", "generated")
 
 
 def test_failed_render_consumes_no_number(workspace, tmp_path):

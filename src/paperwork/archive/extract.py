@@ -218,7 +218,9 @@ _NATIONAL = re.compile(
     r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\bSố\s*:\s*([^\s,;]*/[^\s,;]+|\d[^\s,;]*)")
+# A draft leaves the number blank ("Số:      /QĐ-SNV"): the line still anchors
+# the header, but there is no number to record.
+_NUMBER = re.compile(r"\bSố\s*:\s*(\d[^\s,;]*|\s*/[^\s,;]+)")
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _DATE_LINE = re.compile(r"(?<=[^\W\d_]),\s*" + _DATE.pattern, re.IGNORECASE)  # "Cà Mau, ngày …"
 _RULE = re.compile(r"^[\s\-_–—─━=.*~]*$")
@@ -246,7 +248,8 @@ def _find_number(lines: list[str]) -> tuple[int | None, str | None]:
     for i, line in enumerate(lines[:_HEADER_LINES]):
         match = _NUMBER.search(line)
         if match:
-            return i, match.group(1)
+            found = match.group(1)
+            return i, found if found[:1].isdigit() else None
     return None, None
 
 
