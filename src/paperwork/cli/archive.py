@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -28,7 +29,7 @@ def _parse_date(value: str | None, option: str) -> datetime.date | None:
 
 
 def _is_tty(err: bool = False) -> bool:
-    return click.get_text_stream("stderr" if err else "stdout").isatty()
+    return (sys.stderr if err else sys.stdout).isatty()
 
 
 def _echo_json(data: object) -> None:
@@ -51,7 +52,25 @@ def _record_dict(ws, record) -> dict[str, object]:
 
     data = record.to_dict()
     data["stored_path"] = str(stored_path(ws, record))
+    if record.pdfa_path:
+        data["pdfa_path"] = str(ws.archive / record.pdfa_path)
     return data
+
+
+_OCR_NOTES = {
+    "partial": "  [OCR: some pages have no text, see below]",
+    "failed": "  [OCR failed: not searchable by content]",
+    "unavailable": "  [OCR unavailable: not searchable by content]",
+}
+
+
+def _text_note(result) -> str:
+    state = result.record.ocr
+    if state in _OCR_NOTES:
+        return _OCR_NOTES[state]
+    if state == "done":
+        return "  [OCR]" if result.has_text else "  [OCR found no text]"
+    return "" if result.has_text else "  [no text layer: not searchable by content]"
 
 
 def _describe(record) -> str:
@@ -86,21 +105,49 @@ def archive() -> None:
     show_default=True,
     help="Where the document comes from.",
 )
+@click.option(
+    "--ocr",
+    "ocr_mode",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="OCR scans: auto = images and PDFs whose text layer is missing, too short or garbled.",
+)
+@click.option(
+    "--ocr-timeout",
+    type=float,
+    metavar="SECONDS",
+    help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).",
+)
+@click.option(
+    "--ocr-jobs", type=int, metavar="N", help="Pages OCRed at once (default: [ocr] jobs, else every core)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 @click.pass_context
-def add(ctx, files, doc_type, number, date_text, agency, title, signer, source, as_json) -> None:
-    """Copy FILE... (.docx, .pdf) into the archive and record them in the catalog.
+def add(
+    ctx, files, doc_type, number, date_text, agency, title, signer, source, ocr_mode, ocr_timeout, ocr_jobs, as_json
+) -> None:
+    """Copy FILE... (.docx, .pdf, .png, .jpg, .tif) into the archive and record them in the catalog.
 
     The same bytes are stored once: adding a file again reports its existing id.
     Metadata not given here is read from the text. A file that cannot be read is
     named on stderr with the reason; the others are still added (exit status 1).
+
+    Scans (images, PDFs without a usable text layer) are OCRed in Vietnamese:
+    the original is kept untouched and a PDF/A-2b copy with a text layer is
+    stored beside it. A page or file whose OCR fails or runs past the time limit
+    is named on stderr (exit status 1); without OCR installed, scans are stored
+    without text and a note says how to install it.
 
     Example:
 
         paperwork archive add qd-05.docx giay-moi.pdf
 
         paperwork archive add scan.pdf --type "Biên bản" --date 2023-03-06 --json
+
+        paperwork archive add scans/*.tif --source scanned --ocr-timeout 300
     """
+    from ..archive.ocr import OcrSettings
     from ..archive.service import DocumentMeta, add_files
 
     ws = get_workspace(ctx)
@@ -112,24 +159,39 @@ def add(ctx, files, doc_type, number, date_text, agency, title, signer, source, 
         title=title,
         signer=signer,
     )
+    ocr = OcrSettings(
+        mode=ocr_mode,
+        page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
+        jobs=ws.ocr_jobs if ocr_jobs is None else ocr_jobs,
+    )
     paths = [Path(f).absolute() for f in files]
-    report = add_files(ws, paths, meta, source=source)
+    report = add_files(ws, paths, meta, source=source, ocr=ocr)
     shown = {p: f for p, f in zip(paths, files)}
     if as_json:
-        _echo_json([{**_record_dict(ws, r.record), "duplicate": r.duplicate} for r in report.added])
+        _echo_json(
+            [
+                {**_record_dict(ws, r.record), "duplicate": r.duplicate, "ocr_problems": list(r.ocr_problems)}
+                for r in report.added
+            ]
+        )
     else:
         for result in report.added:
             name = shown.get(result.source_path, result.source_path)
             if result.duplicate:
                 click.echo(f"exists #{result.record.id}  {name}  (already archived)")
             else:
-                note = "" if result.has_text else "  [no text layer: not searchable by content]"
-                click.echo(f"added  #{result.record.id}  {name}  {_describe(result.record)}{note}")
+                click.echo(f"added  #{result.record.id}  {name}  {_describe(result.record)}{_text_note(result)}")
     for failure in report.failed:
         click.echo(f"{shown.get(failure.path, failure.path)}: {failure.reason}", err=True)
+    for result in report.added:
+        for problem in result.ocr_problems:
+            click.echo(f"{shown.get(result.source_path, result.source_path)}: {problem}", err=True)
+    if report.ocr_unavailable is not None:
+        unread = sum(1 for r in report.added if r.record.ocr == "unavailable" and not r.duplicate)
+        click.echo(f"Note: {unread} scan(s) stored without text. {report.ocr_unavailable}", err=True)
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
-    if report.failed:
+    if not report.ok:
         ctx.exit(1)
 
 
