@@ -52,8 +52,12 @@ class Workspace:
     numbering: Numbering = field(default_factory=Numbering)
     archive_dir: Path | None = None
     engine: str = "whoosh"
-    # Raw [money] table: overrides for base salary, coefficients, rounding.
+    # Raw [money] table: overrides for base salary, coefficients, rounding;
+    # its shape is documented and checked in paperwork.money (rules_for).
     money: Mapping[str, object] = field(default_factory=dict)
+    # [ocr] page_timeout (seconds a page, default 120) and jobs (pages at once, default: all cores).
+    ocr_page_timeout: float = 120.0
+    ocr_jobs: int | None = None
 
     @property
     def archive(self) -> Path:
@@ -156,7 +160,18 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
         archive_dir=archive_dir,
         engine=engine,
         money=dict(table("money")),
+        **_ocr_settings(path, table("ocr")),
     )
+
+
+def _ocr_settings(path: Path, tbl: Mapping[str, object]) -> dict[str, object]:
+    timeout = tbl.get("page_timeout", 120.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise InputError("must be a positive number of seconds", source=str(path), field="ocr.page_timeout")
+    jobs = tbl.get("jobs")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise InputError("must be a whole number, at least 1", source=str(path), field="ocr.jobs")
+    return {"ocr_page_timeout": float(timeout), "ocr_jobs": jobs}
 
 
 def _toml_str(value: str) -> str:

@@ -9,7 +9,9 @@
     ├── RegisterError              the register refused or timed out
     └── ArchiveError               the archive or its index refused
         ├── ArchiveLockedError     another writer holds the index lock
-        └── IndexVersionError      the index was built by another schema: reindex
+        ├── IndexVersionError      the index was built by another schema: reindex
+        └── OcrError               OCR of a scan failed (the file is still stored)
+            └── OcrUnavailableError  OCRmyPDF, Tesseract (vie) or Ghostscript missing
 
 Library code raises these (``raise … from e`` when mapping a foreign error);
 nothing below ``paperwork.cli`` prints or exits.
@@ -67,3 +69,11 @@ class ArchiveLockedError(ArchiveError):
 
 class IndexVersionError(ArchiveError):
     """The index on disk was built with another schema version."""
+
+
+class OcrError(ArchiveError):
+    """OCR of one scanned file failed; the message names the file and the reason."""
+
+
+class OcrUnavailableError(OcrError):
+    """OCR cannot run on this machine; the message says what is missing and how to install it."""

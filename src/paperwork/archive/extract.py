@@ -1,13 +1,16 @@
 """Text out of documents, and the metadata a clerk would read off their first page.
 
-    extract(path, ocr=None) -> Extracted     .docx via python-docx, .pdf text layers via pypdf
+    extract(path, ocr=None) -> Extracted     .docx via python-docx, .pdf text layers via pypdf,
+                                             images (PNG, JPEG, TIFF) checked, no text
     detect_metadata(text) -> DetectedMeta    Số …, the date line, the type heading,
                                              the agency in the header, the trích yếu
 
 Text is NFC, one paragraph (or PDF line) per line. A file that cannot be read
-raises ``UnreadableDocumentError`` naming the reason. Scanned documents have no
-text layer: ``Extracted.needs_ocr`` says so, and an ``OcrEngine`` passed in by
-the caller (imported lazily by it, never here) may supply the text.
+raises ``UnreadableDocumentError`` naming the reason. Scans have no usable text:
+an image has none, a scanned PDF no text layer, a too short one, or a garbled one
+(legacy TCVN3/VNI fonts, see textcheck.py). ``Extracted.needs_ocr`` and
+``ocr_reason`` say so; the caller runs OCR (archive/ocr.py), or passes an
+``OcrEngine`` here that supplies the text.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from typing import Protocol
 from xml.etree import ElementTree
 
 from ..errors import ArchiveError
+from .textcheck import text_layer_problem
 
 __all__ = [
     "DetectedMeta",
     "Extracted",
+    "IMAGE_SUFFIXES",
     "OcrEngine",
     "SUPPORTED_SUFFIXES",
     "UnreadableDocumentError",
@@ -46,9 +51,10 @@ class UnreadableDocumentError(ArchiveError):
 
 @dataclass(frozen=True)
 class Extracted:
-    text: str
+    text: str  # a garbled text layer is kept as it is: OCR may replace it
     pages: int | None
     needs_ocr: bool = False
+    ocr_reason: str | None = None  # "no text layer", "text layer garbled …", "image"
 
 
 class OcrEngine(Protocol):
@@ -156,7 +162,42 @@ def _extract_pdf(path: Path) -> Extracted:
     except Exception as e:
         raise UnreadableDocumentError(path, f"not a readable PDF: {e}") from e
     text = _clean(line for page in pages for line in page.splitlines())
-    return Extracted(text=text, pages=len(pages), needs_ocr=not text.strip())
+    reason = text_layer_problem([_nfc(page) for page in pages])
+    return Extracted(text=text, pages=len(pages), needs_ocr=reason is not None, ocr_reason=reason)
+
+
+# --------------------------------------------------------------------------- images
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".tif": (b"II*\x00", b"MM\x00*"),
+    ".tiff": (b"II*\x00", b"MM\x00*"),
+}
+
+
+def _extract_image(path: Path) -> Extracted:
+    """No text; the page count (frames of a TIFF) when Pillow (the ``ocr`` extra) is here."""
+    kind = {".jpg": "JPEG", ".tif": "TIFF"}.get(path.suffix.lower(), path.suffix.lstrip(".").upper())
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if not head.startswith(_MAGIC[path.suffix.lower()]):
+        raise UnreadableDocumentError(path, f"not a {kind} image (corrupt or another format)")
+    try:
+        from PIL import Image
+    except ImportError:
+        return Extracted(text="", pages=None, needs_ocr=True, ocr_reason="image")
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            for index in range(frames):
+                image.seek(index)
+                image.load()
+    except Exception as e:  # Pillow raises OSError, SyntaxError, ValueError … on damage
+        raise UnreadableDocumentError(path, f"not a readable {kind} image: {e}") from e
+    return Extracted(text="", pages=frames, needs_ocr=True, ocr_reason="image")
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -164,6 +205,7 @@ def _extract_pdf(path: Path) -> Extracted:
 _EXTRACTORS: dict[str, Callable[[Path], Extracted]] = {
     ".docx": _extract_docx,
     ".pdf": _extract_pdf,
+    **{suffix: _extract_image for suffix in IMAGE_SUFFIXES},
 }
 SUPPORTED_SUFFIXES = tuple(_EXTRACTORS)
 
@@ -176,8 +218,9 @@ def _clean(lines) -> str:
 def extract(path: Path, *, ocr: OcrEngine | None = None) -> Extracted:
     """The text (NFC) and page count of ``path``; raise ``UnreadableDocumentError``.
 
-    A PDF without a text layer comes back with ``needs_ocr=True`` and empty text,
-    unless ``ocr`` is given, which is then asked for the text.
+    An image, or a PDF without a usable text layer, comes back with
+    ``needs_ocr=True`` (and the text layer as it is), unless ``ocr`` is given,
+    which is then asked for the text.
     """
     path = Path(path)
     extractor = _EXTRACTORS.get(path.suffix.lower())
@@ -191,7 +234,9 @@ def extract(path: Path, *, ocr: OcrEngine | None = None) -> Extracted:
     result = extractor(path)
     if result.needs_ocr and ocr is not None:
         text = _nfc(ocr(path)).strip()
-        return Extracted(text=text, pages=result.pages, needs_ocr=not text)
+        return Extracted(
+            text=text, pages=result.pages, needs_ocr=not text, ocr_reason=None if text else result.ocr_reason
+        )
     return result
 
 

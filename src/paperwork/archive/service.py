@@ -1,6 +1,8 @@
 """The archive operations the CLI (and ``paperwork render``) call: store + extract + index.
 
-    add_files(ws, paths, meta, source)   -> AddReport     per-file failures collected, not raised
+    add_files(ws, paths, meta, source, ocr=OcrSettings())
+                                         -> AddReport     per-file failures collected, not raised;
+                                                          scans OCRed (archive/ocr.py, lazily)
     add_file(ws, path, meta, source)     -> AddResult     one file, for ``render``; raises
     get_document(ws, id) / document_text(ws, id)
     verify(ws)                           -> VerifyReport  catalog <-> files <-> index
@@ -24,20 +26,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Workspace
-from ..errors import ArchiveError, IndexVersionError, InputError, PaperworkError
-from .extract import SUPPORTED_SUFFIXES, UnreadableDocumentError, detect_metadata, extract
+from ..errors import ArchiveError, IndexVersionError, InputError, OcrError, OcrUnavailableError, PaperworkError
+from .extract import SUPPORTED_SUFFIXES, Extracted, UnreadableDocumentError, detect_metadata, extract
 from .store import (
+    PDFA_SUFFIX,
     SOURCES,
     Catalog,
     CatalogRow,
     DocumentMeta,
     DocumentRecord,
     FileStore,
+    StoredFile,
     hash_file,
 )
 
 if TYPE_CHECKING:
     from .index import IndexDocument, SearchHit, SearchIndex
+    from .ocr import OcrSettings
 
 __all__ = [
     "AddFailure",
@@ -48,6 +53,7 @@ __all__ = [
     "Problem",
     "ReindexReport",
     "VerifyReport",
+    "add_documents",
     "add_file",
     "add_files",
     "document_text",
@@ -72,7 +78,8 @@ class AddResult:
     source_path: Path
     record: DocumentRecord
     duplicate: bool  # the same bytes were already archived under record.id
-    has_text: bool = True  # False: no text layer (a scan; OCR comes later)
+    has_text: bool = True  # False: no usable text (a scan not OCRed, or OCR found none)
+    ocr_problems: tuple[str, ...] = ()  # "page 3: OCR ran past 120 s …", "OCR failed: …"
 
 
 @dataclass(frozen=True)
@@ -86,10 +93,14 @@ class AddReport:
     added: tuple[AddResult, ...]
     failed: tuple[AddFailure, ...]
     index_error: str | None = None  # files were stored and catalogued, the index not updated
+    # OCR could not run on this machine: why, and how to install it. The scans
+    # are stored without text; that alone is not a failure of the command.
+    ocr_unavailable: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failed and self.index_error is None
+        problems = any(result.ocr_problems for result in self.added)
+        return not self.failed and self.index_error is None and not problems
 
 
 @dataclass(frozen=True)
@@ -244,8 +255,61 @@ def _open_or_create_index(ws: Workspace) -> SearchIndex:
     return index.SearchIndex.open(ws.index_dir)
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """What OCR made of one file (or why it did not run)."""
+
+    state: str  # store.OCR_STATES
+    text: str
+    pages: int | None
+    pdfa: Path | None = None  # the PDF/A copy, still in tmp/
+    problems: tuple[str, ...] = ()
+
+
+class _Ocr:
+    """OCR for one ``add``: imported on the first scan; missing tools are noticed once."""
+
+    def __init__(self, files: FileStore, settings: OcrSettings | None):
+        self.files = files
+        self.settings = settings
+        self.unavailable: str | None = None
+
+    def _wanted(self, path: Path, extracted: Extracted) -> bool:
+        mode = self.settings.mode if self.settings is not None else "auto"
+        if mode == "never" or path.suffix.lower() == ".docx":
+            return False
+        return mode == "always" or extracted.needs_ocr
+
+    def scan(self, path: Path, extracted: Extracted) -> _Scan:
+        if not self._wanted(path, extracted):
+            state = "skipped" if extracted.needs_ocr else "not-needed"
+            return _Scan(state, extracted.text, extracted.pages)
+        if self.unavailable is not None:
+            return _Scan("unavailable", extracted.text, extracted.pages)
+        from .ocr import OcrSettings, ocr_file
+
+        output = self.files.temp_path(".pdfa.part")
+        try:
+            outcome = ocr_file(
+                path, output, force=bool(extracted.text.strip()), settings=self.settings or OcrSettings()
+            )
+        except OcrUnavailableError as e:
+            output.unlink(missing_ok=True)
+            self.unavailable = str(e)
+            return _Scan("unavailable", extracted.text, extracted.pages)
+        except OcrError as e:
+            output.unlink(missing_ok=True)
+            reason = str(e).removeprefix(f"{path}: ")
+            return _Scan("failed", extracted.text, extracted.pages, problems=(reason,))
+        except BaseException:
+            output.unlink(missing_ok=True)
+            raise
+        state = "partial" if outcome.problems else "done"
+        return _Scan(state, outcome.text, outcome.pages, output, outcome.problems)
+
+
 def _add_one(
-    catalog: Catalog, files: FileStore, path: Path, meta: DocumentMeta | None, source: str
+    catalog: Catalog, files: FileStore, ocr: _Ocr, path: Path, meta: DocumentMeta | None, source: str
 ) -> tuple[AddResult, str | None]:
     """Store and catalogue one file; the text is returned when the file is new."""
     try:
@@ -260,11 +324,19 @@ def _add_one(
     if known is not None:
         return AddResult(path, catalog.get(known), duplicate=True), None
     extracted = extract(path)
-    merged = _merge(meta, extracted.text)
+    scan = ocr.scan(path, extracted)
     try:
-        stored = files.put(path, expected_sha256=sha)
-    except OSError as e:
-        raise ArchiveError(f"{path}: cannot copy into the archive: {e}") from e
+        merged = _merge(meta, scan.text)
+        try:
+            stored = files.put(path, expected_sha256=sha)
+            pdfa = None
+            if scan.pdfa is not None:
+                pdfa = files.put(scan.pdfa, relative=files.pdfa_relative_path(sha))
+        except OSError as e:
+            raise ArchiveError(f"{path}: cannot copy into the archive: {e}") from e
+    finally:
+        if scan.pdfa is not None:
+            scan.pdfa.unlink(missing_ok=True)
     doc_id, inserted = catalog.insert(
         CatalogRow(
             sha256=stored.sha256,
@@ -272,13 +344,18 @@ def _add_one(
             stored_path=stored.stored_path,
             size=stored.size,
             meta=merged,
-            pages=extracted.pages,
+            pages=scan.pages,
             source=source,
-            text=extracted.text,
+            text=scan.text,
+            ocr=scan.state,
+            pdfa=pdfa,
         )
     )
-    result = AddResult(path, catalog.get(doc_id), duplicate=not inserted, has_text=not extracted.needs_ocr)
-    return result, extracted.text if inserted else None
+    has_text = bool(scan.text.strip()) and scan.state not in ("skipped", "unavailable", "failed")
+    result = AddResult(
+        path, catalog.get(doc_id), duplicate=not inserted, has_text=has_text, ocr_problems=scan.problems
+    )
+    return result, scan.text if inserted else None
 
 
 def add_files(
@@ -288,20 +365,40 @@ def add_files(
     *,
     source: str = "imported",
     progress: Progress | None = None,
+    ocr: OcrSettings | None = None,
 ) -> AddReport:
-    """Archive each file; a file that cannot be read is reported and the others still added."""
+    """Archive each file; a file that cannot be read is reported and the others still added.
+
+    Scans (images, PDFs without a usable text layer) are OCRed as ``ocr`` says
+    (default: auto): the original is stored untouched, the PDF/A copy beside
+    it, the OCR text catalogued and indexed. A failed or timed-out OCR is in the
+    file's ``ocr_problems``; OCR missing from the machine in ``ocr_unavailable``.
+    """
+    return add_documents(ws, ((Path(p), meta) for p in paths), source=source, progress=progress, ocr=ocr)
+
+
+def add_documents(
+    ws: Workspace,
+    items: Iterable[tuple[Path, DocumentMeta | None]],
+    *,
+    source: str = "generated",
+    progress: Progress | None = None,
+    ocr: OcrSettings | None = None,
+) -> AddReport:
+    """``add_files`` with metadata per file (``paperwork batch``): one catalog and index session."""
     if source not in SOURCES:
         raise InputError(f"must be one of {', '.join(SOURCES)}", field="source")
     added: list[AddResult] = []
     failed: list[AddFailure] = []
     files = _store(ws)
+    scanner = _Ocr(files, ocr)
     feed = _IndexFeed(ws)
     with _catalog(ws) as catalog:
         try:
-            for raw in paths:
+            for raw, meta in items:
                 path = Path(raw)
                 try:
-                    result, text = _add_one(catalog, files, path, meta, source)
+                    result, text = _add_one(catalog, files, scanner, path, meta, source)
                 except UnreadableDocumentError as e:
                     failed.append(AddFailure(path, e.reason))
                 else:
@@ -312,7 +409,7 @@ def add_files(
                     progress(1)
         finally:
             index_error = feed.close()
-    return AddReport(tuple(added), tuple(failed), index_error)
+    return AddReport(tuple(added), tuple(failed), index_error, scanner.unavailable)
 
 
 def add_file(
@@ -376,25 +473,32 @@ def search(ws: Workspace, text: str = "", **options: object) -> list[SearchHit]:
 
 
 def _check_files(files: FileStore, records: Sequence[DocumentRecord]) -> tuple[list[Problem], int]:
+    """Re-hash every stored file: the originals and the archival PDF/A copies of scans."""
     problems: list[Problem] = []
     checked = 0
     for record in records:
-        path = files.absolute(record.stored_path)
         label = f"id {record.id} ({record.filename})"
-        try:
-            sha = hash_file(path)
-        except FileNotFoundError:
-            problems.append(Problem("missing", f"{label}: stored file missing: {path}", record.id, str(path)))
-            continue
-        except OSError as e:
-            problems.append(Problem("missing", f"{label}: stored file unreadable: {path}: {e.strerror}", record.id, str(path)))
-            continue
-        checked += 1
-        if sha != record.sha256:
-            problems.append(
-                Problem("modified", f"{label}: stored file modified (SHA-256 differs): {path}", record.id, str(path))
-            )
-    known = {record.stored_path for record in records}
+        copies = [("stored file", record.stored_path, record.sha256)]
+        if record.pdfa_path:
+            copies.append(("archival PDF/A copy", record.pdfa_path, record.pdfa_sha256))
+        for what, rel, expected in copies:
+            path = files.absolute(rel)
+            try:
+                sha = hash_file(path)
+            except FileNotFoundError:
+                problems.append(Problem("missing", f"{label}: {what} missing: {path}", record.id, str(path)))
+                continue
+            except OSError as e:
+                problems.append(
+                    Problem("missing", f"{label}: {what} unreadable: {path}: {e.strerror}", record.id, str(path))
+                )
+                continue
+            checked += 1
+            if sha != expected:
+                problems.append(
+                    Problem("modified", f"{label}: {what} modified (SHA-256 differs): {path}", record.id, str(path))
+                )
+    known = {record.stored_path for record in records} | {r.pdfa_path for r in records if r.pdfa_path}
     for rel in files.iter_stored():
         if rel not in known:
             problems.append(Problem("stray", f"stray file not in the catalog: {files.absolute(rel)}", None, rel))
@@ -446,11 +550,16 @@ _CONTENT_NAME = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<suffix>\.[a-z0-9]+)?$")
 
 def _adopt_strays(catalog: Catalog, files: FileStore) -> tuple[list[int], list[Problem]]:
     """Catalogue stored files left without a row by a killed ``add`` (the name is the hash)."""
-    known = {record.stored_path for record in catalog.records()}
+    records = catalog.records()
+    known = {record.stored_path for record in records} | {r.pdfa_path for r in records if r.pdfa_path}
     adopted: list[int] = []
     skipped: list[Problem] = []
+    archival: list[str] = []
     for rel in files.iter_stored():
         if rel in known:
+            continue
+        if rel.endswith(PDFA_SUFFIX):
+            archival.append(rel)  # after the originals: its scan may be adopted just now
             continue
         path = files.absolute(rel)
         match = _CONTENT_NAME.match(path.name)
@@ -472,10 +581,33 @@ def _adopt_strays(catalog: Catalog, files: FileStore) -> tuple[list[int], list[P
                 pages=extracted.pages,
                 source="imported",
                 text=extracted.text,
+                ocr=None if extracted.needs_ocr else "not-needed",
             )
         )
         adopted.append(doc_id)
+    skipped += _adopt_archival_copies(catalog, files, archival)
     return adopted, skipped
+
+
+def _adopt_archival_copies(catalog: Catalog, files: FileStore, paths: Sequence[str]) -> list[Problem]:
+    """Attach a PDF/A copy a killed ``add`` stored beside its scan; its text layer is the OCR text."""
+    skipped: list[Problem] = []
+    for rel in paths:
+        path = files.absolute(rel)
+        match = _CONTENT_NAME.match(path.name.removesuffix(PDFA_SUFFIX))
+        doc_id = catalog.id_for_sha(match["sha"]) if match and not match["suffix"] else None
+        record = catalog.get(doc_id) if doc_id is not None else None
+        if record is None or record.pdfa_path:
+            skipped.append(Problem("stray", f"stray file not in the catalog, left as is: {path}", None, rel))
+            continue
+        try:
+            text = extract(path).text
+        except UnreadableDocumentError as e:
+            skipped.append(Problem("stray", f"stray file not in the catalog: {path}: {e.reason}", None, rel))
+            continue
+        pdfa = StoredFile(hash_file(path), rel, path.stat().st_size)
+        catalog.attach_pdfa(record.id, pdfa, text, "done", _merge(None, text))
+    return skipped
 
 
 def _remove_leftovers(files: FileStore) -> int:

@@ -4,11 +4,13 @@ Layout inside the workspace archive (``ws.archive``)::
 
     catalog.sqlite           shared with the register; this module owns ``archive_documents``
     files/ab/ab12….docx      content-addressed, read-only (0o444)
+    files/ab/ab12….pdfa.pdf  the PDF/A-2b archival copy (image + OCR text) of the scan
+                             ab12…, beside it; its own SHA-256 is in the catalog row
     tmp/<pid>-<token>.part   a copy in progress; renamed into files/ when complete
 
 Order of writes (``FileStore.put`` then ``Catalog.insert``): copy to tmp/, fsync,
-chmod read-only, rename to the content path, fsync the folder; only then the
-catalog row, in one transaction. A kill at any point leaves either a leftover
+chmod read-only, rename to the content path, fsync the folder (the same for the
+archival copy of a scan); only then the catalog row, in one transaction. A kill at any point leaves either a leftover
 tmp file (its writer is dead) or a stored file without a row; both are found by
 ``verify`` and cleaned up (or adopted) by ``reindex``. The catalog is the source
 of truth: the index is rebuilt from it.
@@ -29,6 +31,8 @@ from .. import db
 from ..errors import ArchiveError
 
 __all__ = [
+    "OCR_STATES",
+    "PDFA_SUFFIX",
     "SOURCES",
     "Catalog",
     "CatalogRow",
@@ -40,6 +44,7 @@ __all__ = [
 ]
 
 SOURCES = ("generated", "imported", "scanned")
+PDFA_SUFFIX = ".pdfa.pdf"
 TABLE = "archive_documents"
 _CHUNK = 1 << 20
 
@@ -59,16 +64,32 @@ SCHEMA = (
         pages       INTEGER,
         source      TEXT NOT NULL CHECK (source IN ('generated', 'imported', 'scanned')),
         added_at    TEXT NOT NULL,                      -- ISO UTC timestamp
-        text        TEXT NOT NULL DEFAULT ''            -- extracted text, NFC
+        text        TEXT NOT NULL DEFAULT '',           -- extracted or OCR text, NFC
+        ocr         TEXT,                               -- OCR_STATES; NULL: added before OCR existed
+        pdfa_path   TEXT,                               -- archival PDF/A copy of a scan, relative
+        pdfa_sha256 TEXT
     )""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_type ON {TABLE} (type)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_number ON {TABLE} (number)",
 )
 
+# Columns added after the first release, for catalogs created before them.
+_ADDED_COLUMNS = (("ocr", "TEXT"), ("pdfa_path", "TEXT"), ("pdfa_sha256", "TEXT"))
+
 _FIELDS = (
     "id", "sha256", "filename", "stored_path", "size", "type", "number", "date",
-    "agency", "title", "signer", "pages", "source", "added_at",
+    "agency", "title", "signer", "pages", "source", "added_at", "ocr", "pdfa_path", "pdfa_sha256",
+)
+
+# What became of OCR for a document:
+OCR_STATES = (
+    "not-needed",   # a usable text layer (docx, text PDF)
+    "done",         # OCRed; the PDF/A copy holds image + text
+    "partial",      # OCRed, but some pages ran past the time limit and have no text
+    "failed",       # OCR failed on this file: stored without OCR text
+    "unavailable",  # OCR not installed when it was added: stored without OCR text
+    "skipped",      # --ocr never
 )
 
 
@@ -102,6 +123,9 @@ class DocumentRecord:
     pages: int | None
     source: str
     added_at: str
+    ocr: str | None = None  # one of OCR_STATES
+    pdfa_path: str | None = None  # relative to the archive folder
+    pdfa_sha256: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -121,6 +145,8 @@ class CatalogRow:
     pages: int | None
     source: str
     text: str
+    ocr: str | None = None
+    pdfa: StoredFile | None = None  # the archival PDF/A copy of a scan
 
 
 @dataclass(frozen=True)
@@ -167,13 +193,27 @@ class FileStore:
     def relative_path(self, sha256: str, suffix: str) -> str:
         return f"files/{sha256[:2]}/{sha256}{suffix.lower()}"
 
+    def pdfa_relative_path(self, original_sha256: str) -> str:
+        """The archival PDF/A copy of a scan, named after (and beside) its original."""
+        return self.relative_path(original_sha256, PDFA_SUFFIX)
+
+    def temp_path(self, suffix: str = ".part") -> Path:
+        """A fresh path in tmp/ that ``leftover_temps`` recognises once its writer is gone."""
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        return self.tmp_dir / f"{os.getpid()}-{secrets.token_hex(6)}{suffix}"
+
     def absolute(self, stored_path: str) -> Path:
         return self.archive / stored_path
 
-    def put(self, source: Path, *, expected_sha256: str | None = None) -> StoredFile:
-        """Copy ``source`` in (tmp, fsync, read-only, rename); the same bytes are kept once."""
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.tmp_dir / f"{os.getpid()}-{secrets.token_hex(6)}.part"
+    def put(
+        self, source: Path, *, expected_sha256: str | None = None, relative: str | None = None
+    ) -> StoredFile:
+        """Copy ``source`` in (tmp, fsync, read-only, rename); the same bytes are kept once.
+
+        ``relative`` stores it under that name instead of its content path (the
+        PDF/A copy of a scan); a different file already there is replaced.
+        """
+        tmp = self.temp_path()
         digest = hashlib.sha256()
         size = 0
         try:
@@ -188,7 +228,7 @@ class FileStore:
             sha = digest.hexdigest()
             if expected_sha256 is not None and sha != expected_sha256:
                 raise ArchiveError(f"{source}: the file changed while it was being added; try again")
-            rel = self.relative_path(sha, Path(source).suffix)
+            rel = relative or self.relative_path(sha, Path(source).suffix)
             dest = self.absolute(rel)
             if dest.exists() and hash_file(dest) == sha:
                 tmp.unlink()
@@ -227,6 +267,24 @@ def _row_to_record(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(**data)
 
 
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a catalog made by an earlier paperwork up to date (ALTER TABLE ADD COLUMN)."""
+    columns = {row["name"] for row in conn.execute(f"PRAGMA table_info({TABLE})")}
+    if all(name in columns for name, _ in _ADDED_COLUMNS):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another process may have just done it.
+        columns = {row["name"] for row in conn.execute(f"PRAGMA table_info({TABLE})")}
+        for name, declaration in _ADDED_COLUMNS:
+            if name not in columns:
+                conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {declaration}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 class Catalog:
     """The ``archive_documents`` table of the shared SQLite catalog."""
 
@@ -238,6 +296,7 @@ class Catalog:
         conn = db.connect(path)
         try:
             db.ensure_schema(conn, SCHEMA)
+            _add_missing_columns(conn)
         except sqlite3.DatabaseError as e:
             conn.close()
             raise ArchiveError(f"{path}: cannot prepare the archive catalog: {e}") from e
@@ -266,6 +325,8 @@ class Catalog:
         """Record a stored file in one transaction; ``(id, False)`` if its bytes were known."""
         if row.source not in SOURCES:
             raise ArchiveError(f"unknown source {row.source!r} (expected one of {', '.join(SOURCES)})")
+        if row.ocr is not None and row.ocr not in OCR_STATES:
+            raise ArchiveError(f"unknown OCR state {row.ocr!r} (expected one of {', '.join(OCR_STATES)})")
         meta = row.meta
         added_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         try:
@@ -273,13 +334,16 @@ class Catalog:
             try:
                 cursor = self.conn.execute(
                     f"""INSERT INTO {TABLE} (sha256, filename, stored_path, size, type, number,
-                        date, agency, title, signer, pages, source, added_at, text)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        date, agency, title, signer, pages, source, added_at, text, ocr,
+                        pdfa_path, pdfa_sha256)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (sha256) DO NOTHING""",
                     (
                         row.sha256, row.filename, row.stored_path, row.size, meta.type,
                         meta.number, meta.date.isoformat() if meta.date else None, meta.agency,
                         meta.title, meta.signer, row.pages, row.source, added_at, row.text,
+                        row.ocr, row.pdfa.stored_path if row.pdfa else None,
+                        row.pdfa.sha256 if row.pdfa else None,
                     ),
                 )
                 inserted = cursor.rowcount == 1
@@ -293,6 +357,21 @@ class Catalog:
         except sqlite3.DatabaseError as e:
             raise ArchiveError(f"the archive catalog refused {row.filename}: {e}") from e
         return doc_id, inserted
+
+    def attach_pdfa(self, doc_id: int, pdfa: StoredFile, text: str, ocr: str, meta: DocumentMeta) -> None:
+        """Record the archival copy of a stored scan, its OCR text, and metadata still unknown."""
+        try:
+            self.conn.execute(
+                f"""UPDATE {TABLE} SET pdfa_path = ?, pdfa_sha256 = ?, text = ?, ocr = ?,
+                    type = coalesce(type, ?), number = coalesce(number, ?), date = coalesce(date, ?),
+                    agency = coalesce(agency, ?), title = coalesce(title, ?) WHERE id = ?""",
+                (
+                    pdfa.stored_path, pdfa.sha256, text, ocr, meta.type, meta.number,
+                    meta.date.isoformat() if meta.date else None, meta.agency, meta.title, doc_id,
+                ),
+            )
+        except sqlite3.DatabaseError as e:
+            raise ArchiveError(f"the archive catalog refused the archival copy of id {doc_id}: {e}") from e
 
     def get(self, doc_id: int) -> DocumentRecord | None:
         rows = self._query(f"SELECT {', '.join(_FIELDS)} FROM {TABLE} WHERE id = ?", (doc_id,))
