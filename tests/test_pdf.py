@@ -13,7 +13,12 @@ from paperwork.kinds import KINDS
 
 pytestmark = pytest.mark.slow
 
-SIGNER = {"reward-decision": "Trần Văn Minh", "covenant": "Trương Hoàng Phúc", "minutes": "Ngô Công Hầu"}
+SIGNER = {"reward-decision": "Trần Văn Minh", "covenant": "Trương Hoàng Phúc", "minutes": "Ngô Công Hầu",
+          "invitation": "Nguyễn Quốc Liêm", "certificate": "Trần Văn Minh"}
+# Pages the example makes when it is not simply "at least two": the invitation
+# fits one page; the certificate is one landscape page per awardee (17).
+PAGES = {"invitation": 1, "certificate": 17}
+PAGE_MM = {"certificate": (297, 210)}
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -28,11 +33,17 @@ def test_pdf_holds_the_signer_and_page_numbers(tmp_path, kind):
     text = "\n".join(pages)
     assert SIGNER[kind] in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-    assert len(pages) >= 2
+    if kind in PAGES:
+        assert len(pages) == PAGES[kind]
+    else:
+        assert len(pages) >= 2
     # No first page (of the document or of the attached list) carries a number;
-    # later pages start with theirs, in the header.
+    # later pages start with theirs, in the header. Certificates carry none at all.
     assert not any(re.match(r"\s*1\s*\n", p) for p in pages)
-    assert any(re.match(r"\s*2\s*\n", p) for p in pages[1:]), [p[:20] for p in pages]
+    if kind == "certificate":
+        assert all(p.lstrip().startswith("CỘNG HÒA") and SIGNER[kind] in p for p in pages)
+    elif len(pages) >= 2:
+        assert any(re.match(r"\s*2\s*\n", p) for p in pages[1:]), [p[:20] for p in pages]
     # Times New Roman or a metric twin that has every Vietnamese letter: a
     # fallback face (DejaVu …) would mean glyphs missing from the font.
     fonts = {
@@ -42,4 +53,4 @@ def test_pdf_holds_the_signer_and_page_numbers(tmp_path, kind):
     }
     assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Tinos")) for f in fonts), fonts
     box = reader.pages[0].mediabox
-    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == PAGE_MM.get(kind, (210, 297))

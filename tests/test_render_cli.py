@@ -195,7 +195,7 @@ def test_missing_input_unknown_kind_and_wrong_output(run, tmp_path):
     result = run("render", "reward-decision", tmp_path / "nope.yaml", "-o", tmp_path / "qd.docx")
     assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.yaml'}: no such file\n")
     result = run("render", "memo", tmp_path / "nope.yaml", "-o", tmp_path / "qd.docx")
-    assert (result.exit_code, result.stderr) == (2, "Error: unknown kind 'memo' (known: reward-decision, covenant, minutes)\n")
+    assert (result.exit_code, result.stderr) == (2, f"Error: unknown kind 'memo' (known: {', '.join(KINDS)})\n")
     result = run("example", "memo")
     assert result.exit_code == 2
     src = write_yaml(tmp_path / "qd.yaml", example_data("reward-decision"))

@@ -22,8 +22,9 @@ from paperwork.inputs import validate
 from paperwork.kinds import KINDS
 from paperwork.vietnamese import upper_vi
 
-# Fields whose value is constrained by a rule, not free text.
-CONSTRAINED = {"agency.code", "head", "deputy", "signer.name"}
+# Fields whose value is constrained by a rule, not free text (award_rule must name a known
+# coefficient, or the computed amounts cannot be made).
+CONSTRAINED = {"agency.code", "head", "deputy", "signer.name", "award_rule"}
 SPECIALS = ["&", "<b>bold</b>", "a < b > c", "\"quoted\" 'single'", "]]>", "&amp;", "{{ title }}", "{%p if x %}",
             "e\u0301", "Ð Đ đ", "👩‍👩‍👧 🇻🇳", "\u00a0nbsp\u00a0", "x" * 5000, "Điều 1.;", "<w:t>x</w:t>"]
 
@@ -76,6 +77,9 @@ def test_any_text_in_any_field_reaches_the_document(kind_name, data, tmp_path):
         value = "KT. " + value
     assume(value.strip())
     set_path(example, path, value)
+    if kind_name == "certificate" and path in ("agency.name", "issuer_title"):
+        # The awarding authority must name the agency (model rule): keep them agreeing.
+        example["issuer_title"] = f"Bộ trưởng {value}" if path == "agency.name" else f"{value} Bộ Nội vụ"
     try:
         model = validate(example, kind.model, "input")
     except InputError as e:  # a cross-field rule (e.g. signer = chair) may refuse; it must say so

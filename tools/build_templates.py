@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -33,6 +33,13 @@ CENTER, LEFT, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.JUSTIFY,
 )
 OUT = Path(__file__).resolve().parents[1] / "templates" / "docx"
+# Landscape certificates: the portrait page turned a quarter clockwise, each
+# margin keeping its Decree 30 range: the 30 mm binding side goes to the top
+# (room under the printed ornament of the blank), the portrait top/bottom
+# ranges (20–25) become left/right, the right range (15–20) the bottom, at 20
+# for symmetry. Text area 257 × 160 mm.
+LANDSCAPE_MARGINS_MM = {"top": 30, "bottom": 20, "left": 20, "right": 20}
+CERT_WIDTH_MM = 297 - LANDSCAPE_MARGINS_MM["left"] - LANDSCAPE_MARGINS_MM["right"]
 
 
 # ---------------------------------------------------------------- primitives
@@ -76,6 +83,19 @@ def base_document():
     first.text = ""
     page_number_paragraph(sec.header.paragraphs[0])
     return doc
+
+
+def landscape(doc) -> None:
+    """A4 landscape with the rotated margins; no page numbers (every page is one certificate)."""
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    m = LANDSCAPE_MARGINS_MM
+    sec.top_margin, sec.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
+    sec.left_margin, sec.right_margin = Mm(m["left"]), Mm(m["right"])
+    for p in sec.header.paragraphs:
+        p._p.getparent().remove(p._p)
+    sec.header.add_paragraph()
 
 
 def page_number_paragraph(p) -> None:
@@ -347,6 +367,9 @@ def reward_decision():
 
     para(doc, "{{ total_line }}", 14, bold=True, align=LEFT, before=12, after=0)
     para(doc, "{{ total_words }}", 14, italic=True, align=LEFT)
+    tag(doc, "{%p if money_note %}")
+    para(doc, "{{ money_note }}", 13, italic=True, align=JUSTIFY)
+    tag(doc, "{%p endif %}")
     return doc
 
 
@@ -449,10 +472,55 @@ def minutes():
     return doc
 
 
+def invitation():
+    """Mẫu 1.7: GIẤY MỜI, the invitee on the "kính mời:" line, the event lines, ./. ."""
+    doc = base_document()
+    header_block(doc)
+    title_block(doc, ["GIẤY MỜI", "{{ subject }}"])
+    para(doc, runs=[("{{ invite_lead }}", {}), ("{{ invitee }}", {"bold": True})], first_indent=1.27)
+    loop(doc, "l", "lines", "{{ l }}", size=14, first_indent=1.27, keep_next=True)
+    sig = table(doc, (82, 83))
+    row_flags(sig.rows[0])
+    left, right = sig.rows[0].cells
+    recipients_cell(left)
+    signature_cell(right, "signer.lines", "{{ signer.name }}")
+    return doc
+
+
+def certificate():
+    """One landscape page per awardee; each page kept whole (keep-with-next, unsplittable row)."""
+    doc = base_document()
+    landscape(doc)
+    tag(doc, "{%p for p in pages %}")
+    top = para(doc, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True, align=CENTER, after=0, keep_next=True)
+    top.paragraph_format.page_break_before = True  # a new sheet for every awardee (none before the first)
+    para(doc, "Độc lập - Tự do - Hạnh phúc", 14, bold=True, align=CENTER, after=0, keep_next=True)
+    rule(doc, 67, CERT_WIDTH_MM, after=12).paragraph_format.keep_with_next = True
+    para(doc, "{{ authority }}", 16, bold=True, align=CENTER, before=6, after=0, keep_next=True)
+    para(doc, "TẶNG", 14, bold=True, align=CENTER, before=6, after=0, keep_next=True)
+    para(doc, "{{ award }}", 40, bold=True, align=CENTER, before=6, after=6, keep_next=True)
+    para(doc, "{{ p.name }}", 22, bold=True, align=CENTER, after=0, keep_next=True)
+    tag(doc, "{%p if p.position_unit %}")
+    para(doc, "{{ p.position_unit }}", 16, align=CENTER, after=0, keep_next=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ achievement }}", 16, align=CENTER, before=12, after=12, keep_next=True)
+    half = CERT_WIDTH_MM / 2
+    sig = table(doc, (half, half))
+    row_flags(sig.rows[0])
+    left, right = sig.rows[0].cells
+    para(left, "{{ decision_line }}", 13, align=CENTER, before=6, after=0)
+    para(right, "{{ date_line }}", 14, italic=True, align=CENTER, after=6, keep_next=True)
+    signature_cell(right, "signer.lines", "{{ signer.name }}")
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
 BUILDERS = {
     "reward-decision.docx": reward_decision,
     "covenant.docx": covenant,
     "minutes.docx": minutes,
+    "invitation.docx": invitation,
+    "certificate.docx": certificate,
 }
 
 

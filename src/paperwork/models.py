@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 
@@ -90,7 +90,10 @@ class Awardee(Model):
     kind: Literal["individual", "collective"]
     position: Text | None = None
     unit: Text | None = None
-    amount: Annotated[int, Field(ge=0, le=10**12)]
+    # Typed in đồng, or left out: then coefficient × base salary on the decision
+    # date (paperwork.money), the coefficient chosen by award_rule.
+    amount: Annotated[int, Field(ge=0, le=10**12)] | None = None
+    award_rule: Text | None = None  # this awardee's award/title for the coefficient, over the decision's
     note: Text | None = None
 
 
@@ -104,6 +107,9 @@ class RewardDecisionInput(DocumentInput):
     fund: Text
     executors: Text
     awardees: list[Awardee] = Field(min_length=1)
+    # The award or title whose coefficient computes a missing amount (default: `award`).
+    award_rule: Text | None = None
+    show_rule: bool = False  # print "1,5 × 2.340.000" in Ghi chú and the rule under the list
 
 
 class Member(Model):
@@ -203,3 +209,91 @@ class MinutesInput(DocumentInput):
         if self.end is not None and self.end <= self.start:
             raise ValueError("end: the meeting must end after it starts")
         return self
+
+
+class Invitee(Model):
+    """Who is invited: a person (name with Ông/Bà as it should read), or a unit alone."""
+
+    name: Text
+    title: Text | None = None
+    unit: Text | None = None
+
+
+_CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$")
+
+
+def _start(value: object) -> object:
+    """'2023-03-06 07:30' (or 7:30), or {date, time}; a date alone is refused, not midnight."""
+    if isinstance(value, dict) and set(value) == {"date", "time"}:
+        return f"{value['date']}T{value['time']}"
+    if isinstance(value, str):
+        text = value.strip()
+        m = _CLOCK.match(text)
+        if m:
+            return f"{m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError("give the time too, e.g. 2023-03-06 07:30")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise ValueError("give the time too, e.g. 2023-03-06 07:30")
+    return value
+
+
+class InvitationInput(DocumentInput):
+    """Giấy mời (Mẫu 1.7): one invitee a document; the conference pack makes one per invitee."""
+
+    title: Text | None = None  # trích yếu; default "Dự <event>"
+    inviter: Text | None = None  # "<inviter> trân trọng kính mời:"; default: agency.name
+    invitee: Invitee | Text
+    event: Text
+    chair: Person | Text | None = None
+    start: Annotated[dt.datetime, BeforeValidator(_start)]
+    venue: Text
+    notes: list[Text] = Field(default_factory=list)
+    # The invitee is "Như trên"; other recipients are optional.
+    recipients: list[Text] = Field(default_factory=list)
+
+
+class DecisionRef(Model):
+    """The decision a certificate cites: "Quyết định số 125/QĐ-BNV ngày 27 tháng 02 năm 2023"."""
+
+    number: Annotated[int, Field(ge=1, le=99999)]
+    date: dt.date
+    symbol: Code | None = None  # default: QĐ-<agency.code>
+
+
+class CertificateInput(DocumentInput):
+    """Giấy khen / Bằng khen to print, one landscape page per awardee; unnumbered itself."""
+
+    award: Text  # the form printed in big letters: Bằng khen, Giấy khen
+    issuer_title: Text  # the awarding authority: Bộ trưởng Bộ Nội vụ (printed in capitals)
+    achievement: Text  # printed as written: "Đã có thành tích …"
+    decision: DecisionRef
+    awardees: list[Awardee] = Field(min_length=1)  # the reward decision's list; amounts not printed
+    recipients: list[Text] = Field(default_factory=list)
+    filing: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated_as_the_decision(cls, data: object) -> object:
+        # A certificate carries its decision's date unless told otherwise.
+        if isinstance(data, dict) and data.get("date") is None and isinstance(data.get("decision"), dict):
+            return {**data, "date": data["decision"].get("date")}
+        return data
+
+    @model_validator(mode="after")
+    def _certificate_rules(self) -> CertificateInput:
+        if self.number is not None:
+            raise ValueError("number: a certificate is not numbered; it cites decision.number")
+        if self.recipients or self.filing:
+            raise ValueError("recipients: a certificate has no Nơi nhận; leave recipients and filing out")
+        # The agency is printed only through the authority line: they must agree,
+        # or the symbol QĐ-<code> and the archive entry would name another agency.
+        if _fold(self.agency.name) not in _fold(self.issuer_title):
+            raise ValueError(
+                f"issuer_title: must name the issuing agency '{self.agency.name}' (e.g. Giám đốc {self.agency.name} …)"
+            )
+        return self
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().replace("uỷ", "ủy").split())

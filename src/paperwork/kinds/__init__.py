@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..models import CovenantInput, DocumentInput, MinutesInput, RewardDecisionInput
-from . import covenant, minutes, reward_decision
+from ..models import (
+    CertificateInput,
+    CovenantInput,
+    DocumentInput,
+    InvitationInput,
+    MinutesInput,
+    RewardDecisionInput,
+)
+from . import certificate, covenant, invitation, minutes, reward_decision
 from .common import Issue, issue_of
+
+if TYPE_CHECKING:
+    from ..config import Workspace
 
 __all__ = ["KINDS", "Issue", "Kind", "get_kind", "issue_of"]
 
@@ -23,9 +33,17 @@ class Kind:
     template: str  # file name in templates/docx
     type_name: str  # tên loại, as the register and the archive name it
     type_symbol: str
-    build: Callable[[Any, Issue], dict]
+    build: Callable[..., dict]  # (doc, issue, **settings) -> template context
     title_of: Callable[[Any], str]
     numbered: bool = True  # False: unnumbered unless the input or the workspace asks
+    # What build needs from the workspace beyond the input (the money rules of
+    # [money] for the reward decision), as keyword arguments; None: nothing.
+    settings: Callable[[Workspace], dict[str, Any]] | None = None
+
+    def context(self, doc: Any, issue: Issue, ws: Workspace | None = None) -> dict:
+        """The template context: the one way to call ``build`` with the workspace's settings."""
+        extra = self.settings(ws) if self.settings is not None and ws is not None else {}
+        return self.build(doc, issue, **extra)
 
     def example(self) -> str:
         """The shipped example input (YAML with comments documenting every field)."""
@@ -44,6 +62,7 @@ KINDS: dict[str, Kind] = {
             type_symbol=reward_decision.TYPE_SYMBOL,
             build=reward_decision.build,
             title_of=reward_decision.title_of,
+            settings=reward_decision.settings,
         ),
         Kind(
             name="covenant",
@@ -65,6 +84,27 @@ KINDS: dict[str, Kind] = {
             type_symbol=minutes.TYPE_SYMBOL,
             build=minutes.build,
             title_of=minutes.title_of,
+        ),
+        Kind(
+            name="invitation",
+            summary="Giấy mời (Mẫu 1.7) to one invitee: event, chair, time, place; Nơi nhận starts \"Như trên\"",
+            model=InvitationInput,
+            template="invitation.docx",
+            type_name="Giấy mời",
+            type_symbol=invitation.TYPE_SYMBOL,
+            build=invitation.build,
+            title_of=invitation.title_of,
+        ),
+        Kind(
+            name="certificate",
+            summary="Bằng khen / Giấy khen to print: one landscape A4 page per awardee, citing the decision",
+            model=CertificateInput,
+            template="certificate.docx",
+            type_name="Bằng khen, giấy khen",
+            type_symbol=certificate.TYPE_SYMBOL,
+            build=certificate.build,
+            title_of=certificate.title_of,
+            numbered=False,
         ),
     )
 }
