@@ -67,7 +67,7 @@ def render_document(
     today: dt.date | None = None,
 ) -> bytes:
     issue = issue_of(doc, number=number, numbered=is_numbered(kind, ws), today=today)
-    context = kind.build(doc, issue)
+    context = kind.context(doc, issue, ws)
     return render_bytes(find_template(kind.template, ws.templates_dir), context)
 
 
@@ -175,11 +175,11 @@ def produce(
     )
 
 
-def _archive(kind: Kind, doc: DocumentInput, out: Path, ws: Workspace, number: int | None):
-    from .archive.service import add_file
+def archive_meta(kind: Kind, doc: DocumentInput, ws: Workspace, number: int | None):
+    """What the archive records for a generated document (``number`` as printed in it)."""
     from .archive.store import DocumentMeta
 
-    meta = DocumentMeta(
+    return DocumentMeta(
         type=kind.type_name,
         number=number_symbol(number, symbol(doc.agency, kind.type_symbol)) if number is not None else None,
         date=doc.date if number is not None or not is_numbered(kind, ws) else None,
@@ -187,6 +187,12 @@ def _archive(kind: Kind, doc: DocumentInput, out: Path, ws: Workspace, number: i
         title=kind.title_of(doc),
         signer=signer_name(doc),
     )
+
+
+def _archive(kind: Kind, doc: DocumentInput, out: Path, ws: Workspace, number: int | None):
+    from .archive.service import add_file
+
+    meta = archive_meta(kind, doc, ws, number)
     try:
         result = add_file(ws, out, meta, source="generated")
     except PaperworkError as e:

@@ -123,11 +123,24 @@ def _set_path(record: dict[str, Any], keys: list[str], value: Any) -> None:
 
 def load_input(path: Path, model: type[M], defaults: Mapping[str, Any] | None = None) -> M:
     """Read, resolve spreadsheet lists, apply workspace defaults, validate."""
-    data = read_data(path)
+    return load_data(read_data(path), model, source=str(path), base_dir=path.parent, defaults=defaults)
+
+
+def load_data(
+    data: Mapping[str, Any],
+    model: type[M],
+    *,
+    source: str,
+    base_dir: Path,
+    defaults: Mapping[str, Any] | None = None,
+) -> M:
+    """``load_input`` for data already read (a manifest item): list fields may name
+    spreadsheets relative to ``base_dir``; errors name ``source`` and the field path."""
+    data = dict(data)
     sheets: dict[str, Path] = {}
     for key, value in list(data.items()):
         if isinstance(value, str) and value.lower().endswith(SPREADSHEET_SUFFIXES) and _is_list_field(model, key):
-            sheet = (path.parent / value).resolve()
+            sheet = (base_dir / value).resolve()
             data[key] = read_spreadsheet(sheet)
             sheets[key] = sheet
     for key, value in (defaults or {}).items():
@@ -136,7 +149,7 @@ def load_input(path: Path, model: type[M], defaults: Mapping[str, Any] | None = 
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise _input_error(e, str(path), sheets) from None
+        raise _input_error(e, source, sheets) from None
 
 
 def validate(data: Mapping[str, Any], model: type[M], source: str) -> M:

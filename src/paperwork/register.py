@@ -45,6 +45,7 @@ __all__ = [
     "REGISTER_HEADINGS",
     "SCHEMA_VERSION",
     "SHARED_SERIES",
+    "Block",
     "Entry",
     "Register",
     "Reservation",
@@ -315,6 +316,23 @@ class Register:
                     f"number {number:02d} of {year} was reserved but never recorded: nothing was registered"
                 )
 
+    @contextmanager
+    def block(self) -> Iterator[Block]:
+        """One write transaction for many numbers (``paperwork batch``).
+
+        The caller asks ``block.next_number`` for each series, renders, then
+        ``block.reservation(...).record(...)`` for each document it keeps: all
+        are committed together on a clean exit, none on an exception. Callers
+        may write their own tables through ``block.connection`` in the same
+        transaction.
+        """
+        with self._write() as conn:
+            blk = Block(self, conn)
+            try:
+                yield blk
+            finally:
+                blk._close()
+
     def check_free(self, type_symbol: str, year: int, number: int) -> None:
         """Raise ``NumberInUseError`` if ``number`` is taken in the series for ``year``."""
         series = self.series_for(type_symbol)
@@ -400,6 +418,50 @@ class Register:
         with self._read() as conn:
             rows = conn.execute(sql + " ORDER BY year, series, number", params).fetchall()
         return [_entry(r) for r in rows]
+
+
+class Block:
+    """A register write transaction holding several numbers (see ``Register.block``)."""
+
+    def __init__(self, register: Register, conn: sqlite3.Connection):
+        self._register = register
+        self._conn = conn
+        self._reservations: list[Reservation] = []
+        self._closed = False
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open transaction's connection, for the caller's own tables."""
+        if self._closed:
+            raise RegisterError("the block is closed")
+        return self._conn
+
+    def series_for(self, type_symbol: str) -> str:
+        return self._register.series_for(type_symbol)
+
+    def next_number(self, type_symbol: str, year: int) -> int:
+        """The next free number of the series, counting what this block recorded."""
+        _check_year(year)
+        return self._register._next(self.connection, year, self.series_for(type_symbol))
+
+    def entry(self, type_symbol: str, year: int, number: int) -> Entry | None:
+        _check_year(year)
+        return self._register._taken(self.connection, year, self.series_for(type_symbol), number)
+
+    def reservation(self, type_symbol: str, year: int, number: int) -> Reservation:
+        """Hold ``number`` (raises ``NumberInUseError`` if taken); ``record`` it before the block ends."""
+        series = self.series_for(type_symbol)
+        _check_year(year)
+        _check_number(number)
+        self._register._raise_if_taken(self.connection, series, year, number)
+        r = Reservation(self._conn, year=year, series=series, number=number, path=self._register.catalog_path)
+        self._reservations.append(r)
+        return r
+
+    def _close(self) -> None:
+        self._closed = True
+        for r in self._reservations:
+            r._closed = True
 
 
 class Reservation:

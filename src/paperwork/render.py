@@ -1,5 +1,9 @@
 """docxtpl behind one seam: find the template, render it strictly, write atomically.
 
+Templates are prepared once per process (``fastrender.PreparedTemplate``: XML
+preparation, Jinja compilation, unchanged parts kept compressed) and give the
+same XML as plain docxtpl; ``fastrender.render_plain`` is plain docxtpl.
+
 Rendering is strict in both directions: every value is XML-escaped (docxtpl's
 default ``autoescape=False`` silently drops ``<…>`` text and breaks on ``&``),
 and a variable the template asks for that the context lacks is an error
@@ -8,10 +12,10 @@ and a variable the template asks for that the context lacks is an error
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 import unicodedata
+import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -44,26 +48,60 @@ def _nfc(value: Any) -> Any:
     return value
 
 
-def render_bytes(template: Path, context: dict[str, Any]) -> bytes:
-    """Render a .docx template with the context; return the document's bytes."""
-    from docxtpl import DocxTemplate  # heavy import: only commands that render pay for it
-    from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError, UndefinedError
+def _environment():
+    from jinja2 import Environment, StrictUndefined
 
-    env = Environment(undefined=StrictUndefined, autoescape=True)
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+# One prepared template per file and process: (path, mtime_ns, size) -> PreparedTemplate.
+_PREPARED: dict[tuple[str, int, int], Any] = {}
+
+
+def prepared(template: Path):
+    """The template prepared once for this process (re-prepared when the file changes).
+
+    Returns ``None`` for a template the fast path does not cover (plain docxtpl then).
+    """
+    from .fastrender import PreparedTemplate, Unsupported
+
+    st = template.stat()
+    key = (str(template.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _PREPARED:
+        for old in [k for k in _PREPARED if k[0] == key[0]]:
+            del _PREPARED[old]
+        try:
+            _PREPARED[key] = PreparedTemplate(template, _environment())
+        except Unsupported:
+            _PREPARED[key] = None
+    return _PREPARED[key]
+
+
+def render_bytes(template: Path, context: dict[str, Any]) -> bytes:
+    """Render a .docx template with the context; return the document's bytes.
+
+    The template is prepared once per process (``fastrender``); the result has
+    the same XML as plain docxtpl's ``render(context, autoescape=True)``.
+    """
+    from docx.opc.exceptions import PackageNotFoundError
+    from jinja2 import TemplateError as JinjaError, UndefinedError
+
+    from .fastrender import is_plain, render_plain
+
+    context = _nfc(context)
     try:
-        doc = DocxTemplate(template)
-        doc.render(_nfc(context), jinja_env=env, autoescape=True)
-        out = io.BytesIO()
-        doc.save(out)
+        fast = prepared(template) if is_plain(context) else None
+        if fast is not None:
+            return fast.render(context)
+        return render_plain(template, context, _environment())
     except UndefinedError as e:
         raise TemplateError(f"template {template.name}: {e.message} (the input does not supply it)") from e
     except (JinjaError, TypeError, AttributeError) as e:
         # A template that does not fit its context (a loop over a non-list …).
         raise TemplateError(f"template {template.name}: {e}") from e
-    except (OSError, KeyError, ValueError) as e:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as e:
         # python-docx raises these for a file that is not a .docx package.
         raise TemplateError(f"template {template}: cannot be read as a .docx template: {e}") from e
-    return out.getvalue()
 
 
 def stage_file(path: Path, data: bytes) -> Path:

@@ -59,7 +59,7 @@ def get_workspace(ctx: click.Context):
 def _register_commands() -> None:
     from . import documents  # noqa: F401  (commands attach themselves to `cli`)
 
-    for optional in ("workspace", "archive"):
+    for optional in ("workspace", "archive", "batch"):
         try:
             __import__(f"{__name__}.{optional}")
         except ModuleNotFoundError as e:

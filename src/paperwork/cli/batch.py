@@ -1,0 +1,220 @@
+"""Commands that make many documents at once: batch, and the conference pack."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import cli, get_workspace
+
+
+@contextmanager
+def progress_reporter(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; plain lines (every tenth) when stderr is not one."""
+    if total <= 0:
+        yield lambda n: None
+        return
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            yield bar.update
+        return
+    state = {"done": 0, "shown": 0}
+    step = max(1, total // 10)
+
+    def update(n: int) -> None:
+        state["done"] += n
+        if state["done"] - state["shown"] >= step or state["done"] == total:
+            state["shown"] = state["done"]
+            click.echo(f"{label} {state['done']}/{total}", err=True)
+
+    yield update
+
+
+def _line(r) -> str:
+    if r.number is None:
+        note = ""
+    elif r.issued:
+        note = f" (Số: {r.number}, registered)"
+    elif r.recorded:
+        note = f" (Số: {r.number}, issued earlier)"
+    else:
+        note = f" (Số: {r.number})"
+    verb = "would write" if r.status == "planned" else "wrote"
+    if r.status == "planned" and r.issued and r.number is None:
+        note = " (a new number)"
+    text = f"{verb} {r.output}{note}"
+    return text + (f" — {r.note}" if r.note else "")
+
+
+def echo_report(report, what: str = "documents") -> None:
+    """Per-item lines, per-item errors on stderr, then one summary line."""
+    for r in report.items:
+        if r.status == "failed":
+            click.echo(f"Error: {r.name}: {r.error}", err=True)
+        else:
+            click.echo(_line(r))
+    failed = len(report.failed)
+    if report.dry_run:
+        planned = len(report.items) - failed
+        new = sum(1 for r in report.items if r.status == "planned" and r.issued)
+        reused = sum(1 for r in report.items if r.status == "planned" and r.recorded)
+        click.echo(f"dry run: {planned} of {len(report.items)} {what} valid, {failed} invalid;"
+                   f" {new} would be issued a number, {reused} keep the number issued earlier; nothing written")
+        return
+    written = len(report.written)
+    issued = sum(1 for r in report.written if r.issued)
+    reused = sum(1 for r in report.written if r.recorded)
+    parts = [f"{written} of {len(report.items)} {what} written", f"{failed} failed",
+             f"{issued} numbers issued", f"{reused} kept their earlier number"]
+    if report.workers:
+        parts.append(f"{len(report.workers)} worker process{'es' if len(report.workers) > 1 else ''}")
+    if report.archived or report.archive_error:
+        parts.append(f"{report.archived} archived")
+    click.echo("; ".join(parts))
+    if report.archive_error:
+        click.echo(f"Error: archive: {report.archive_error}", err=True)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) or 1
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for the documents (default: the manifest's folder).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes rendering the documents (default: all cores).")
+@click.option("--issue", is_flag=True, help="Issue register numbers to numbered documents that have none yet.")
+@click.option("--dry-run", is_flag=True, help="Validate every document and report; write nothing.")
+@click.option("--no-archive", is_flag=True, help="Do not store the written documents in the archive.")
+@click.pass_context
+def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int | None, issue: bool,
+          dry_run: bool, no_archive: bool) -> None:
+    """Make every document MANIFEST lists (YAML), on all cores.
+
+    The manifest lists documents under `documents:`, each
+    `{kind, input: FILE}` or `{kind, data: {…}}` with an optional `output`
+    file name and `name`; an item `{kind, spreadsheet: FILE, data: {…}}`
+    makes one document per row (dotted headers nest; `output` may be a
+    pattern such as "giay-moi-{n:02d}.docx"). `defaults:` are merged under
+    every document's data.
+
+    Every document is validated before anything is written or numbered; a
+    broken one is reported with its field path and the others are still
+    written (exit status 1). Running the same manifest again issues no new
+    numbers: a document keeps the number it was issued, unless its input
+    changed.
+
+    Example:
+
+        paperwork batch khen-thuong.yaml -o out --issue
+
+        paperwork batch khen-thuong.yaml --dry-run
+    """
+    from ..batch import dry_run_report, execute, plan, read_manifest
+
+    ws = get_workspace(ctx)
+    manifest = manifest.absolute()
+    out_dir = (output_dir or manifest.parent).absolute()
+    the_plan = plan(ws, manifest, read_manifest(manifest), out_dir, issue=issue)
+    if dry_run:
+        report = dry_run_report(the_plan)
+    else:
+        with progress_reporter(len(the_plan.ready), "rendering") as progress:
+            report = execute(ws, the_plan, jobs=jobs or default_jobs(), archive=not no_archive, progress=progress)
+    echo_report(report)
+    if not report.ok:
+        ctx.exit(1)
+
+
+@cli.group()
+def conference() -> None:
+    """A conference's whole pack of documents from one description.
+
+    Example:
+
+        paperwork conference example > hoi-nghi.yaml
+
+        paperwork conference build hoi-nghi.yaml -o hoi-nghi --issue
+    """
+
+
+@conference.command("example")
+def conference_example() -> None:
+    """Print a complete conference description (YAML, every section explained).
+
+    It is the 2023 conference of the emulation cluster of the 13 Sở Nội vụ of
+    the Southwest, in Bạc Liêu; each section has the shape of that kind's
+    `paperwork example`.
+
+    Example:
+
+        paperwork conference example > hoi-nghi.yaml
+    """
+    from ..conference import example
+
+    click.echo(example(), nl=False)
+
+
+@conference.command("build")
+@click.argument("description", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for the pack.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes rendering the documents (default: all cores).")
+@click.option("--issue", is_flag=True, help="Issue register numbers to the numbered documents.")
+@click.option("--no-archive", is_flag=True, help="Do not store the documents in the archive.")
+@click.pass_context
+def conference_build(ctx: click.Context, description: Path, output_dir: Path, jobs: int | None, issue: bool,
+                     no_archive: bool) -> None:
+    """Make every document of the conference DESCRIPTION into OUTPUT_DIR.
+
+    Invitations (one per guest and member unit but the host), the covenant,
+    the reward decisions with their lists, a certificate per awardee, the
+    minutes draft, and pack.md listing every file with its number. Building
+    the same description again issues no new numbers.
+
+    Example:
+
+        paperwork conference build hoi-nghi.yaml -o hoi-nghi --issue
+    """
+    from ..conference import build_pack
+
+    ws = get_workspace(ctx)
+    state: dict[str, int] = {}
+    with _deferred_progress(state) as (progress, total):
+        report = build_pack(ws, description, output_dir.absolute(), issue=issue, jobs=jobs or default_jobs(),
+                            archive=not no_archive, progress=progress, total=total)
+    echo_report(report.as_batch())
+    if report.index is not None:
+        click.echo(f"wrote {report.index}")
+    if not report.ok:
+        ctx.exit(1)
+
+
+@contextmanager
+def _deferred_progress(state: dict[str, int]):
+    """A progress reporter whose length is given later (once the pack is planned)."""
+    stack: list = []
+
+    def total(n: int) -> None:
+        cm = progress_reporter(n, "rendering")
+        stack.append(cm)
+        state["update"] = 0
+        stack.append(cm.__enter__())
+
+    def progress(n: int) -> None:
+        if len(stack) == 2:
+            stack[1](n)
+
+    try:
+        yield progress, total
+    finally:
+        if stack:
+            stack[0].__exit__(None, None, None)
