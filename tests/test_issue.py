@@ -62,12 +62,29 @@ def test_issue_numbers_the_document_with_profile_values(workspace):
 
 
 def test_input_value_wins_over_the_profile(workspace):
-    src = decision(workspace, place="Bạc Liêu", agency={"name": "Sở Nội vụ", "code": "SNV-BL"})
+    src = decision(workspace, place="Năm Căn", agency={"name": "Văn phòng Sở Nội vụ", "code": "SNV"})
     result = run(workspace, "render", "reward-decision", src, "-o", workspace / "qd.docx", "--issue")
     assert result.exit_code == 0, result.stderr
     text = full_text(open_docx(workspace / "qd.docx"))
-    assert "Bạc Liêu, ngày 06 tháng 3 năm 2026" in text and "Số: 01/QĐ-SNV-BL" in text
-    assert "UBND TỈNH CÀ MAU" not in text
+    assert "Năm Căn, ngày 06 tháng 3 năm 2026" in text and "Số: 01/QĐ-SNV" in text
+    assert "VĂN PHÒNG SỞ NỘI VỤ" in text and "UBND TỈNH CÀ MAU" not in text
+
+
+def test_another_agencys_document_is_not_issued_here(workspace):
+    """The register is the workspace agency's: the Ministry's decision keeps the Ministry's number."""
+    src = decision(workspace, "bnv.yaml", agency={"name": "Bộ Nội vụ", "code": "BNV"})
+    out = workspace / "bnv.docx"
+    result = run(workspace, "render", "reward-decision", src, "-o", out, "--issue")
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr == (
+        f"Error: agency.code: BNV is not this workspace's agency (SNV): its register numbers only SNV's "
+        "documents; give `number` in the input, or render without --issue\n"
+    )
+    src = decision(workspace, "bnv125.yaml", agency={"name": "Bộ Nội vụ", "code": "BNV"}, number=125)
+    result = run(workspace, "render", "reward-decision", src, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "Số: 125/QĐ-BNV" in full_text(open_docx(out))
+    assert register_json(workspace) == []
 
 
 def test_draft_is_blank_and_not_registered(workspace):

@@ -384,7 +384,7 @@ def plan(
     today: dt.date | None = None,
 ) -> Plan:
     """Validate every item; nothing is written (a dry run stops here)."""
-    from .generate import is_numbered, profile_defaults
+    from .generate import is_numbered, issued_here, profile_defaults
     from .kinds import get_kind
     from .register import Register
 
@@ -405,7 +405,8 @@ def plan(
                 doc = load_data(_merge(item.defaults, data), kind.model, source=item.source, base_dir=base_dir,
                                 defaults=defaults)
                 content = _content_hash(doc)
-                numbered = is_numbered(kind, ws)
+                # Another agency's document keeps the number it was given: not ours to register.
+                numbered = is_numbered(kind, ws) and issued_here(doc, ws)
                 # The validated model holds the data now: drop the raw copy (memory stays ~flat per item).
                 p = Planned(replace(item, data=None, defaults={}), kind, doc, content, out, doc.number, numbered)
                 if numbered:

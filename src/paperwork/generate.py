@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Workspace
-from .errors import PaperworkError
+from .errors import InputError, PaperworkError
 from .inputs import load_input
 from .kinds import Kind, issue_of
 from .kinds.common import symbol
@@ -56,6 +56,24 @@ def load_document(kind: Kind, path: Path, ws: Workspace) -> DocumentInput:
 
 def is_numbered(kind: Kind, ws: Workspace) -> bool:
     return kind.numbered or (kind.name == "covenant" and ws.numbering.number_covenant)
+
+
+def issued_here(doc: DocumentInput, ws: Workspace) -> bool:
+    """Is the document the workspace agency's own? Only those go into its register.
+
+    A pack may carry another agency's document (the Ministry's reward decision at
+    a cluster conference): its number belongs to that agency's register, not ours.
+    """
+    return ws.agency.code is None or doc.agency.code == ws.agency.code
+
+
+def check_issuable(doc: DocumentInput, ws: Workspace) -> None:
+    if not issued_here(doc, ws):
+        raise InputError(
+            f"{doc.agency.code} is not this workspace's agency ({ws.agency.code}): its register numbers only "
+            f"{ws.agency.code}'s documents; give `number` in the input, or render without --issue",
+            field="agency.code",
+        )
 
 
 def render_document(
@@ -135,6 +153,8 @@ def produce(
     from .register import Register
 
     numbered = is_numbered(kind, ws)
+    if issue and numbered:
+        check_issuable(doc, ws)
     register = Register.for_workspace(ws)
     number = doc.number
     staged = None
@@ -157,7 +177,7 @@ def produce(
                     sha256=staged.sha256,
                 )
         else:
-            if doc.number is not None and numbered:
+            if doc.number is not None and numbered and issued_here(doc, ws):
                 year = doc.date.year if doc.date else (today or dt.date.today()).year
                 register.check_free(kind.type_symbol, year, doc.number)
             staged = _stage(kind, doc, out, ws, None, pdf)
