@@ -237,6 +237,23 @@ def test_ids_count_and_size(index: SearchIndex) -> None:
     assert index.size_bytes() > 0
 
 
+def test_an_empty_index_answers(tmp_path: Path) -> None:
+    with SearchIndex.create(tmp_path / "index") as ix:
+        assert (ix.ids(), ix.count()) == (set(), 0)
+        assert ix.search(parse_query("thi đua")) == []
+        assert ix.search(parse_query("")) == []
+
+
+def test_a_reader_sees_another_writers_commits(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    with SearchIndex.create(path) as reader, SearchIndex.open(path) as writer:
+        assert reader.count() == 0
+        writer.add(CORPUS[:2])
+        assert reader.ids() == {1, 2}
+        writer.delete([1])
+        assert ids(reader, "") == [2]
+
+
 def test_readding_an_id_replaces_it(tmp_path: Path) -> None:
     with SearchIndex.create(tmp_path / "index") as ix:
         ix.add([doc(1, text="Bạc Liêu")])
@@ -244,6 +261,20 @@ def test_readding_an_id_replaces_it(tmp_path: Path) -> None:
         assert ix.count() == 1
         assert ids(ix, "bac lieu") == []
         assert ids(ix, "ca mau") == [1]
+
+
+def test_an_id_given_twice_in_one_batch_keeps_the_last(tmp_path: Path) -> None:
+    with SearchIndex.create(tmp_path / "index") as ix:
+        assert ix.add([doc(1, text="Bạc Liêu"), doc(1, text="Cà Mau")]) == 1
+        assert ix.count() == 1
+        assert ids(ix, "ca mau") == [1]
+
+
+def test_phrase_check_ignores_diacritics_and_punctuation(index: SearchIndex) -> None:
+    assert ids(index, '"thi dua khen thuong nam 2022"') == [3]  # "thi đua khen thưởng năm 2022"
+    assert ids(index, '"Sở Nội vụ tỉnh Bạc Liêu, quyết định"') == [1]  # across the comma
+    assert set(ids(index, "thi-đua kỷ-cương")) == {2, 6}  # hyphenated: the parts adjacent
+    assert ids(index, "cương-kỷ") == []
 
 
 def test_sentinel_records_the_schema(tmp_path: Path) -> None:

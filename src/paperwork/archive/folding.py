@@ -27,6 +27,7 @@ __all__ = [
     "fold_words",
     "looks_like_number",
     "normalise_number",
+    "phrase_pattern",
     "strip_marks",
     "within_one_edit",
 ]
@@ -78,6 +79,32 @@ def fold_words(text: str) -> list[str]:
 def exact_words(text: str) -> list[str]:
     """The exact (diacritics kept) words of ``text``."""
     return WORD.findall(exact(text))
+
+
+def _variants() -> dict[str, str]:
+    """For each folded letter, a regex class of every letter that folds to it (any case)."""
+    groups: dict[str, set[str]] = {}
+    for cp, base in _TABLE.items():
+        groups.setdefault(base.lower(), set()).add(chr(cp))
+    out = {}
+    for base, chars in groups.items():
+        cased = {v for c in chars for v in (c.upper(), c.lower()) if len(v) == 1}
+        chars |= cased | {base, base.upper()}
+        out[base] = "[" + "".join(sorted(chars)) + "]"
+    return out
+
+
+_VARIANTS = _variants()
+
+
+def phrase_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex finding the folded ``words`` next to each other in NFC text, any diacritics.
+
+    Words are ``\\w+`` runs, so "next to each other" means separated only by non-word
+    characters, exactly as the index's tokenizer sees it.
+    """
+    parts = ["".join(_VARIANTS.get(c, re.escape(c)) for c in fold(w)) for w in words]
+    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
 
 
 def normalise_number(text: str) -> str:
