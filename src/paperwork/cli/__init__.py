@@ -56,18 +56,8 @@ def get_workspace(ctx: click.Context):
     return obj["workspace"]
 
 
-def _register_commands() -> None:
-    from . import documents  # noqa: F401  (commands attach themselves to `cli`)
-
-    for optional in ("workspace", "archive", "batch"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{optional}":
-                raise
-
-
-_register_commands()
+# The command modules attach their commands to `cli` when imported.
+from . import archive, batch, documents, workspace  # noqa: E402,F401
 
 
 def main() -> None:
