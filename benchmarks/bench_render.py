@@ -47,9 +47,17 @@ def decision(i: int) -> dict:
 
 
 def write_manifest(folder: Path, count: int) -> Path:
-    docs = [{"kind": "reward-decision", "data": decision(i), "output": f"qd-{i:05d}.docx"} for i in range(1, count + 1)]
+    """The manifest a clerk writes for a reward round: what every decision shares under
+    ``defaults:``, each document only its own title and awardees."""
+    first = decision(1)
+    shared = {k: v for k, v in first.items() if k not in ("title", "awardees")}
+    docs = []
+    for i in range(1, count + 1):
+        d = decision(i) if i == 1 else {**first, "title": first["title"].replace("(đợt 1)", f"(đợt {i})")}
+        docs.append({"kind": "reward-decision", "data": {"title": d["title"], "awardees": d["awardees"]},
+                     "output": f"qd-{i:05d}.docx"})
     path = folder / "manifest.yaml"
-    path.write_text(yaml.safe_dump({"documents": docs}, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"defaults": shared, "documents": docs}, allow_unicode=True), encoding="utf-8")
     return path
 
 
