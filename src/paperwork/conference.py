@@ -202,28 +202,10 @@ def _decision_of(item: Item) -> int:
 
 
 @dataclass(frozen=True)
-class PackReport:
-    items: tuple[ItemResult, ...]
-    index: Path | None
-    workers: frozenset[int]
-    archived: int
-    archive_error: str | None
+class PackReport(BatchReport):
+    """A batch report plus the pack's index page."""
 
-    @property
-    def failed(self) -> tuple[ItemResult, ...]:
-        return tuple(r for r in self.items if r.status == "failed")
-
-    @property
-    def written(self) -> tuple[ItemResult, ...]:
-        return tuple(r for r in self.items if r.status == "written")
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and self.archive_error is None
-
-    def as_batch(self) -> BatchReport:
-        return BatchReport(self.items, workers=self.workers, archived=self.archived,
-                           archive_error=self.archive_error)
+    index: Path | None = None
 
 
 def build_pack(
@@ -270,7 +252,8 @@ def build_pack(
     index = out_dir / INDEX_NAME
     write_atomic(index, pack_index(conf, path, items).encode("utf-8"))
     errors = "; ".join(e for e in (report1.archive_error, report2.archive_error) if e) or None
-    return PackReport(items, index, report1.workers | report2.workers, report1.archived + report2.archived, errors)
+    return PackReport(items, workers=report1.workers | report2.workers,
+                      archived=report1.archived + report2.archived, archive_error=errors, index=index)
 
 
 KIND_NAMES = {

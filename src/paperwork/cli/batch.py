@@ -191,7 +191,7 @@ def conference_build(ctx: click.Context, description: Path, output_dir: Path, jo
     with _deferred_progress(state) as (progress, total):
         report = build_pack(ws, description, output_dir.absolute(), issue=issue, jobs=jobs or default_jobs(),
                             archive=not no_archive, progress=progress, total=total)
-    echo_report(report.as_batch())
+    echo_report(report)
     if report.index is not None:
         click.echo(f"wrote {report.index}")
     if not report.ok:
