@@ -1,11 +1,16 @@
-"""Search benchmark: paperwork's Whoosh index beside SQLite FTS5, in the same run.
+"""Search benchmark: paperwork's two engines (Whoosh, Tantivy) and SQLite FTS5, same run.
 
     python benchmarks/bench_search.py --docs 10000 100000
+    python benchmarks/bench_search.py --docs 100000 --engines tantivy fts5 --workdir /tmp/b --reuse
 
 For each size: generate the corpus (benchmarks/corpus.py, seeded), index it through
-paperwork's own ``SearchIndex.reindex`` and into SQLite FTS5
-(``unicode61 remove_diacritics 2``, bm25), then time a fixed query set by class. Prints
-the figures and writes them to benchmarks/results-search.md.
+paperwork's own ``build_index`` with each engine and into SQLite FTS5
+(``unicode61 remove_diacritics 2``, bm25), then time a fixed query set by class through
+paperwork's own search path (``parse_query`` + ``SearchIndex.search``: folding, filters,
+ranking and snippets included). Then a whole ``paperwork search`` command, interpreter
+start included, on a workspace holding each paperwork index. Prints the figures and
+writes them to benchmarks/results-search.md. ``--reuse`` keeps indexes already built in
+``--workdir`` (same corpus: it is seeded) instead of building them again.
 
 FTS5's ``remove_diacritics`` does not fold ``đ``; the benchmark maps đ/Đ/Ð to d on both
 sides for FTS5 so that both engines answer the same questions.
@@ -21,6 +26,7 @@ import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +40,13 @@ sys.path.insert(0, str(HERE))
 from corpus import PROVINCES, SENTENCES, CorpusDocument, generate  # noqa: E402
 
 from paperwork.archive.folding import fold, normalise_number, strip_marks  # noqa: E402
-from paperwork.archive.index import IndexDocument, SearchIndex  # noqa: E402
+from paperwork.archive.index import (  # noqa: E402
+    IndexDocument,
+    SearchIndex,
+    build_index,
+    index_exists,
+    open_index,
+)
 from paperwork.archive.query import Query, parse_query  # noqa: E402
 
 CLASSES = ("single", "name", "common + rare", "2–4 words", "phrase", "number", "filtered")
@@ -90,21 +102,45 @@ def build_queries(docs: list[CorpusDocument], per_class: int, seed: int = 7) -> 
     return out
 
 
-# ------------------------------------------------------------------------- Whoosh
+# ---------------------------------------------------------- paperwork (either engine)
+
+LABELS = {"whoosh": "Whoosh (paperwork)", "tantivy": "Tantivy (paperwork)", "fts5": "SQLite FTS5"}
 
 
-def index_whoosh(docs: list[CorpusDocument], path: Path) -> float:
+def index_paperwork(engine: str, docs: list[CorpusDocument], path: Path) -> float:
     items = (
         IndexDocument(d.id, d.filename, d.title, d.type, d.number, d.date, d.agency, d.text)
         for d in docs
     )
     t0 = time.perf_counter()
-    SearchIndex.reindex(path, items).close()
+    build_index(path, items, engine).close()
     return time.perf_counter() - t0
 
 
-def run_whoosh(ix: SearchIndex) -> Callable[[BenchQuery], int]:
+def run_paperwork(ix: SearchIndex) -> Callable[[BenchQuery], int]:
     return lambda q: len(ix.search(parse_query(q.text, limit=20)))
+
+
+CLI_QUERIES = ["thi đua khen thưởng", "khen thuong Bac Lieu", '"phong trào thi đua"', "28/QĐ-UBND"]
+
+
+def time_cli(root: Path, runs: int = 5) -> float:
+    """Median wall time (ms) of a whole `paperwork search` process, interpreter start included."""
+    exe = [sys.executable, "-m", "paperwork"]
+    scripts = Path(sys.executable).parent / "paperwork"
+    if scripts.exists():
+        exe = [str(scripts)]
+    # As installed: byte code cached (a PYTHONDONTWRITEBYTECODE=1 environment would compile
+    # every module on every start), one warm-up run to write it and warm the page cache.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([*exe, "--workspace", str(root), "search", "thi"], check=True, capture_output=True, env=env)
+    times = []
+    for i in range(runs):
+        query = CLI_QUERIES[i % len(CLI_QUERIES)]
+        t0 = time.perf_counter()
+        subprocess.run([*exe, "--workspace", str(root), "search", query], check=True, capture_output=True, env=env)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
 
 
 # -------------------------------------------------------------------------- FTS5
@@ -193,7 +229,39 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench(n: int, per_class: int, workdir: Path) -> dict[str, dict]:
+def bench_paperwork(engine: str, n: int, docs: list[CorpusDocument], queries: list[BenchQuery],
+                    workdir: Path, reuse: bool) -> dict:
+    root = workdir / f"ws-{engine}-{n}"
+    path = root / "archive" / "index"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "paperwork.toml").write_text(f'[archive]\nengine = "{engine}"\n', encoding="utf-8")
+    rate = None
+    if reuse and index_exists(path):
+        with open_index(path, engine) as ix:
+            reused = ix.count() == n
+        print(f"{engine}: {'reusing' if reused else 'not reusing'} the index in {path}", flush=True)
+    else:
+        reused = False
+    if not reused:
+        secs = index_paperwork(engine, docs, path)
+        rate = n / secs
+        print(f"{engine}: indexed in {secs:.1f} s ({rate:.0f} docs/s)", flush=True)
+    gc.collect()
+    probe = docs[0].number  # open + one cheap look-up: what a CLI search pays before its query
+    t0 = time.perf_counter()
+    ix = open_index(path, engine)
+    ix.search(Query(number=probe, limit=1))
+    open_ms = (time.perf_counter() - t0) * 1000
+    times = time_queries(run_paperwork(ix), queries)
+    ix.close()
+    cli_ms = time_cli(root)
+    print(f"{engine}: `paperwork search` command {cli_ms:.0f} ms (median of 5)", flush=True)
+    return dict(rate=rate, size=dir_size(path), open=open_ms, times=times, cli=cli_ms)
+
+
+def bench(
+    n: int, per_class: int, workdir: Path, engines: list[str], reuse: bool, whoosh_max: int = 0
+) -> dict[str, dict]:
     print(f"\n== {n:,} documents ==", flush=True)
     t0 = time.perf_counter()
     docs = list(generate(n))
@@ -201,20 +269,19 @@ def bench(n: int, per_class: int, workdir: Path) -> dict[str, dict]:
     print(f"corpus: {mb:.0f} MB of text generated in {time.perf_counter() - t0:.1f} s", flush=True)
     queries = build_queries(docs, per_class)
     results: dict[str, dict] = {}
+    for engine in engines:
+        if engine == "whoosh" and whoosh_max and n > whoosh_max:
+            print(f"whoosh: skipped above {whoosh_max:,} documents (--whoosh-max)", flush=True)
+            continue
+        if engine != "fts5":
+            results[LABELS[engine]] = bench_paperwork(engine, n, docs, queries, workdir, reuse)
+    if "fts5" not in engines:
+        return results
 
-    wpath, fpath = workdir / f"whoosh-{n}", workdir / f"fts-{n}.db"
-    secs = index_whoosh(docs, wpath)
-    print(f"whoosh: indexed in {secs:.1f} s ({n / secs:.0f} docs/s)", flush=True)
-    gc.collect()
-    probe = docs[0].number  # open + one cheap look-up: what a CLI search pays before its query
-    t0 = time.perf_counter()
-    ix = SearchIndex.open(wpath)
-    ix.search(Query(number=probe, limit=1))
-    open_ms = (time.perf_counter() - t0) * 1000
-    times = time_queries(run_whoosh(ix), queries)
-    results["Whoosh (paperwork)"] = dict(rate=n / secs, size=dir_size(wpath), open=open_ms, times=times)
-    ix.close()
-
+    fpath = workdir / f"fts-{n}.db"
+    probe = docs[0].number
+    if fpath.exists():
+        fpath.unlink()
     secs = index_fts(docs, fpath)
     print(f"fts5: indexed in {secs:.1f} s ({n / secs:.0f} docs/s)", flush=True)
     t0 = time.perf_counter()
@@ -222,30 +289,22 @@ def bench(n: int, per_class: int, workdir: Path) -> dict[str, dict]:
     db.execute("SELECT id FROM meta WHERE number = ?", (normalise_number(probe),)).fetchall()
     open_ms = (time.perf_counter() - t0) * 1000
     times = time_queries(run_fts(db), queries)
-    results["SQLite FTS5"] = dict(rate=n / secs, size=dir_size(fpath), open=open_ms, times=times)
+    results["SQLite FTS5"] = dict(rate=n / secs, size=dir_size(fpath), open=open_ms, times=times, cli=None)
     db.close()
     return results
 
 
 def table(n: int, results: dict[str, dict], per_class: int) -> str:
-    head = "| engine | index docs/s | size MB | open ms | " + " | ".join(CLASSES) + " |"
+    head = "| engine | index docs/s | size MB | open ms | CLI search ms | " + " | ".join(CLASSES) + " |"
     title = f"### {n:,} documents (search p50 / p95 ms, limit 20, {per_class} queries per class)"
-    lines = [title, "", head, "|" + "---|" * (4 + len(CLASSES))]
+    lines = [title, "", head, "|" + "---|" * (5 + len(CLASSES))]
     for name, r in results.items():
         cells = [f"{pct(r['times'][k], 50):.1f} / {pct(r['times'][k], 95):.1f}" for k in CLASSES]
+        rate = "(reused)" if r["rate"] is None else f"{r['rate']:,.0f}"
+        cli = "—" if r["cli"] is None else f"{r['cli']:.0f}"
         lines.append(
-            f"| {name} | {r['rate']:,.0f} | {r['size'] / 1e6:,.0f} | {r['open']:.0f} | " + " | ".join(cells) + " |"
+            f"| {name} | {rate} | {r['size'] / 1e6:,.0f} | {r['open']:.0f} | {cli} | " + " | ".join(cells) + " |"
         )
-    w, f = results["Whoosh (paperwork)"], results["SQLite FTS5"]
-    ratio = [
-        f"{pct(w['times'][k], 50) / max(pct(f['times'][k], 50), 0.01):.1f}× / "
-        f"{pct(w['times'][k], 95) / max(pct(f['times'][k], 95), 0.01):.1f}×"
-        for k in CLASSES
-    ]
-    lines.append(
-        f"| Whoosh / FTS5 | {w['rate'] / f['rate']:.2f}× | {w['size'] / f['size']:.1f}× | "
-        f"{w['open'] / max(f['open'], 0.01):.1f}× | " + " | ".join(ratio) + " |"
-    )
     return "\n".join(lines) + "\n"
 
 
@@ -258,6 +317,13 @@ def main() -> None:
     )
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
     parser.add_argument("--out", type=Path, default=HERE / "results-search.md")
+    parser.add_argument(
+        "--engines", nargs="+", choices=["whoosh", "tantivy", "fts5"], default=["whoosh", "tantivy", "fts5"]
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep paperwork indexes already built in --workdir")
+    parser.add_argument(
+        "--whoosh-max", type=int, default=0, help="skip Whoosh above this many documents (its 100k build takes ~30 min)"
+    )
     args = parser.parse_args()
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-search-"))
@@ -266,18 +332,20 @@ def main() -> None:
     try:
         for n in args.docs:
             per_class = args.per_class if n <= 20_000 else args.per_class_large
-            section = table(n, bench(n, per_class, workdir), per_class)
+            section = table(n, bench(n, per_class, workdir, args.engines, args.reuse, args.whoosh_max), per_class)
             print("\n" + section, flush=True)
             sections.append(section)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     header = (
-        "# Search benchmark: paperwork's Whoosh index vs SQLite FTS5\n\n"
-        f"`python benchmarks/bench_search.py --docs {' '.join(map(str, args.docs))}` — "
+        "# Search benchmark: paperwork's engines (Whoosh, Tantivy) and SQLite FTS5\n\n"
+        f"`python benchmarks/bench_search.py {' '.join(sys.argv[1:])}` — "
         f"Python {platform.python_version()}, {os.cpu_count()} cores (shared with other work: "
         "compare the engines within a run, not with other machines); "
-        "each timed once after one warm-up pass; Whoosh times include query parsing and snippets.\n\n"
+        "each timed once after one warm-up pass; paperwork's times include query parsing, folding, "
+        "filters and snippets; \"CLI search\" is the median wall time of a whole `paperwork search` "
+        "process (interpreter start included).\n\n"
     )
     args.out.write_text(header + "\n".join(sections), encoding="utf-8")
     print(f"written to {args.out}")

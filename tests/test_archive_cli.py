@@ -10,8 +10,18 @@ from pathlib import Path
 import pytest
 from test_archive_support import make_document, make_many, pdfs, run, run_json, ws  # noqa: F401
 
+from paperwork.archive.index import ENGINES
 from paperwork.cli import cli
-from paperwork.config import Workspace
+from paperwork.config import Workspace, load_workspace
+
+
+@pytest.fixture(params=ENGINES)
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:  # noqa: F811
+    """A workspace per engine: every archive command runs on Whoosh and on Tantivy."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "paperwork.toml").write_text(f'[archive]\nengine = "{request.param}"\n', encoding="utf-8")
+    return load_workspace(root)
 
 
 def test_add_reports_each_file_and_detects_metadata(run, tmp_path: Path) -> None:  # noqa: F811
@@ -230,10 +240,10 @@ def test_verify_ok_then_catches_modified_and_missing_files(run, ws: Workspace, t
 
 
 def test_verify_catches_index_drift_and_reindex_repairs_it(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
-    from paperwork.archive.index import IndexDocument, SearchIndex
+    from paperwork.archive.index import IndexDocument, open_index
 
     run_json(run, "archive", "add", *make_many(tmp_path, 2))
-    with SearchIndex.open(ws.index_dir) as index:
+    with open_index(ws.index_dir, ws.engine) as index:
         index.delete([1])
         index.add([IndexDocument(99, "ghost.docx", "", "", "", None, "", "ma")])
 

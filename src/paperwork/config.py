@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -172,6 +173,45 @@ def _ocr_settings(path: Path, tbl: Mapping[str, object]) -> dict[str, object]:
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InputError("must be a whole number, at least 1", source=str(path), field="ocr.jobs")
     return {"ocr_page_timeout": float(timeout), "ocr_jobs": jobs}
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]", re.MULTILINE)
+_ENGINE_LINE = re.compile(r"^(\s*engine\s*=\s*)([^#\n]*?)(\s*(#.*)?)$", re.MULTILINE)
+
+
+def set_engine(ws: Workspace, engine: str) -> Workspace:
+    """Record ``[archive] engine`` in paperwork.toml (created if the workspace has none).
+
+    Only that line changes; comments and the rest of the file stay as written.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"must be one of {', '.join(ENGINES)}", field="archive.engine")
+    path = ws.profile_path or ws.root / PROFILE_NAME
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except OSError as e:
+        raise WorkspaceError(f"{path}: cannot read the workspace profile: {e}") from e
+    value = _toml_str(engine)
+    headers = list(_TABLE_HEADER.finditer(text))
+    archive = next((i for i, m in enumerate(headers) if m.group(1) == "archive"), None)
+    if archive is None:
+        text = text + ("" if not text or text.endswith("\n") else "\n") + f"\n[archive]\nengine = {value}\n"
+    else:
+        start = headers[archive].end()
+        end = headers[archive + 1].start() if archive + 1 < len(headers) else len(text)
+        section = text[start:end]
+        if _ENGINE_LINE.search(section):
+            section = _ENGINE_LINE.sub(lambda m: f"{m.group(1)}{value}{m.group(3)}", section, count=1)
+        else:
+            section = f"\nengine = {value}" + section
+        text = text[:start] + section + text[end:]
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise WorkspaceError(f"{path}: cannot write the workspace profile: {e}") from e
+    return load_workspace(ws.root)
 
 
 def _toml_str(value: str) -> str:

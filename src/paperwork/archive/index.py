@@ -1,95 +1,108 @@
-"""The full-text index of the archive: the only module that imports Whoosh.
+"""The search index seam: one interface, two engines (Whoosh, Tantivy), engine-free here.
 
 The index is derived data, rebuilt from the catalog by ``paperwork archive reindex``; it
 is never rebuilt implicitly and never deleted because it failed to open. A sentinel file
-(``paperwork-index.json``: schema_version, engine, created) sits next to Whoosh's files.
+(``paperwork-index.json``: schema_version, engine, created) sits next to the engine's
+files and says which engine built it.
 
-Fields (one Whoosh document per archived document)::
+    engine    module                            why
+    whoosh    archive/engines/whoosh_engine.py  pure Python, the default; slow past ~20,000
+                                                documents (see README, "Choosing an engine")
+    tantivy   archive/engines/tantivy_engine.py compiled (Rust, PyPI ``tantivy``), optional
+                                                extra ``paperwork[tantivy]``; ms at 100,000
 
-    id        ID, unique, sortable     catalog id; update_document() replaces by it
-    content   TEXT, positions          title, number, agency, text; folded (no diacritics,
-                                       đ/Đ/Ð -> d), for words, phrases and ~
-    exact     TEXT, frequencies        the words that carry diacritics, kept as written
-                                       (lower-cased): a query typed with diacritics ranks
-                                       exact matches first (boost). Words without any
-                                       diacritic ("thi", "2023") are left out: they would
-                                       never be boosted, and each posting costs indexing time
-    number    ID                       the whole số ký hiệu, folded, upper-cased: "28/HD-TDKT"
-    type      ID                       tên loại, folded whole value: "quyet dinh"
-    year      ID                       "2023" (a term: cheaper than a numeric range)
-    date      NUMERIC, sortable        YYYYMMDD (0 when unknown): date ranges, newest first
-    agency    TEXT, frequencies        issuing agency, folded words
-    meta      STORED                   what a hit shows: filename, title, type, number…
-    body      STORED                   title, number, agency and text, zlib-compressed: for
-                                       snippets, and to check phrases on the candidates
+Callers use the factory functions and the :class:`SearchIndex` protocol; engine objects
+never leave the engine modules, results are :class:`SearchHit` dataclasses::
 
-No field of adjacent-word pairs: it doubled the postings (and halved indexing speed)
-for a gain only on rare phrases; see benchmarks/README.md.
+    open_index(path, engine=None)          -> SearchIndex   (engine given: must match)
+    create_index(path, engine)             -> SearchIndex   empty, swapped in whole
+    build_index(path, docs, engine, progress) -> SearchIndex rebuilt from docs, swapped in
+    index_exists(path) / index_engine(path)
 
-Phrases are searched as their words (ANDed, ranked by BM25) and each candidate is then
-checked, in rank order until ``limit`` are found, against a diacritics-insensitive regex
-on the stored text: Whoosh's positional phrase matcher costs ~0.15 ms per candidate in
-pure Python, the regex a few microseconds.
+Both engines index the same things the same way (folding.py does the Vietnamese part):
+folded words with positions (phrases, ``~``), the words that carry diacritics as written
+(exact matches rank first), the whole document number, type, year, date and agency as
+filters, and the text for snippets built here (:func:`make_snippet`, matches in «»).
 
-Segments are written with ``compound=False``: Whoosh copies a compound segment's postings
-into memory every time a searcher opens it (see the baseline figures).
+Writers of either engine hold ``paperwork-write.lock`` inside the index folder (flock,
+with a timeout): adds, deletes and rebuilds of one index are serialised across processes.
 """
 
 from __future__ import annotations
 
-import itertools
+import codecs
+import errno
+import fcntl
+import importlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
-from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
-from whoosh.scoring import BM25F
-from whoosh.util import random_name
-from whoosh.util.filelock import try_for
-
-from paperwork.archive.folding import (
-    WORD,
-    collapse_spaces,
-    exact_words,
-    fold,
-    fold_words,
-    looks_like_number,
-    normalise_number,
-    phrase_pattern,
-    unique,
-    within_one_edit,
-)
+from paperwork.archive.folding import WORD, collapse_spaces, fold, fold_words, within_one_edit
 from paperwork.archive.query import Query
 from paperwork.errors import ArchiveError, ArchiveLockedError, IndexVersionError, InputError
 
-__all__ = ["ENGINE", "SCHEMA_VERSION", "SENTINEL", "IndexDocument", "SearchHit", "SearchIndex"]
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "SCHEMA_VERSION",
+    "SENTINEL",
+    "BaseIndex",
+    "IndexDocument",
+    "SearchHit",
+    "SearchIndex",
+    "build_index",
+    "create_index",
+    "engine_class",
+    "index_engine",
+    "index_exists",
+    "make_snippet",
+    "open_index",
+    "recommend_engine",
+]
 
 SCHEMA_VERSION = 1
-ENGINE = "whoosh"
+ENGINES = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
 SENTINEL = "paperwork-index.json"
+WRITE_LOCK = "paperwork-write.lock"
 REINDEX = "run `paperwork archive reindex`"
+
+# Measured by benchmarks/bench_search.py on this kind of machine (2 cores, README,
+# "Choosing an engine"): at 5,000 documents Whoosh answers every class within ~0.2 s p95;
+# at 10,000 its common-word queries take 0.2-0.3 s p50 and 0.3-0.6 s p95, and a CLI
+# search ~0.8 s. `paperwork archive stats` recommends Tantivy from here (about one year
+# of an office's documents).
+WHOOSH_SLOW_FROM = 10_000
 
 LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one
 LOCK_RETRY_DELAY = 0.1
-LIMIT_MB = 128  # posting pool per writer process
-EXACT_BOOST = 3.0  # an exact-diacritic match outweighs tf differences of the folded word
-NUMBER_BOOST = 5.0  # a word that is a document number: the document itself first
-FILTER_BOOST = 0.001  # filters barely score (0 would make Whoosh drop the matches)
-PARALLEL_FROM = 1000  # rebuild with procs>1 only from this many documents
 SNIPPET_CHARS = 200
+
+_ENGINE_MODULES = {
+    "whoosh": ("paperwork.archive.engines.whoosh_engine", "WhooshIndex"),
+    "tantivy": ("paperwork.archive.engines.tantivy_engine", "TantivyIndex"),
+}
+_INSTALL = {
+    "whoosh": "pip install whoosh-reloaded",
+    "tantivy": "pip install 'paperwork[tantivy]'",
+}
+
+
+class EngineUnavailableError(ArchiveError):
+    """The engine's package is not installed; the message gives the install command."""
 
 
 @dataclass(frozen=True)
@@ -121,199 +134,174 @@ class SearchHit:
     snippet: str
 
 
-class VietnameseTokenizer(Tokenizer):
-    """Words (``\\w+``) of NFC, lower-cased text: ``folded``, or ``exact`` (only the words
-    that carry diacritics, kept as written).
+class SearchIndex(Protocol):
+    """What every engine offers; open one with :func:`open_index`."""
 
-    One stage instead of tokenizer + lowercase + charset filters: Whoosh spends its time
-    in per-token Python calls. No stop words, no stemming, no minimum length. Character
-    offsets are not kept (snippets are built by :func:`make_snippet`).
-    """
+    path: Path
+    engine: str
 
-    def __init__(self, form: str = "folded"):
-        if form not in ("folded", "exact"):
-            raise ValueError(form)
-        self.form = form
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.form == other.form  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.form))
-
-    def words(self, value: str) -> list[str]:
-        if self.form == "exact":
-            return [w for w in exact_words(value) if not w.isascii()]
-        return fold_words(value)
-
-    def __call__(  # the signature Whoosh calls analyzers with
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, word in enumerate(self.words(value) if tokenize else [value], start_pos):
-            t.text = word
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar = t.endchar = start_char
-            yield t
-
-
-def _schema() -> Schema:
-    return Schema(
-        id=ID(unique=True, sortable=True),
-        content=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=True),
-        exact=TEXT(analyzer=VietnameseTokenizer("exact"), phrase=False),
-        agency=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=False),
-        number=ID(),
-        type=ID(),
-        year=ID(),
-        date=NUMERIC(int, bits=32, signed=False, sortable=True, default=0),
-        meta=STORED(),
-        body=STORED(),
-    )
+    def add(self, docs: Iterable[IndexDocument]) -> int: ...
+    def delete(self, ids: Iterable[int]) -> None: ...
+    def search(self, query: Query) -> list[SearchHit]: ...
+    def rebuild(
+        self, docs: Iterable[IndexDocument], progress: Callable[[int], None] | None = None
+    ) -> int: ...
+    def ids(self) -> set[int]: ...
+    def count(self) -> int: ...
+    def size_bytes(self) -> int: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> SearchIndex: ...
+    def __exit__(self, *exc: object) -> None: ...
 
 
 # ----------------------------------------------------------------- documents -> fields
 
 
-def _type_key(value: str) -> str:
+def type_key(value: str) -> str:
+    """A tên loại as one filter term: "Quyết định" -> "quyet dinh"."""
     return " ".join(fold_words(value))
 
 
-def _day(d: date) -> int:
+def day_number(d: date) -> int:
     return d.year * 10000 + d.month * 100 + d.day
 
 
-def _date_key(doc_id: int, value: str | None) -> int:
+def date_key(doc_id: int, value: str | None) -> int:
+    """YYYYMMDD of a document's date, 0 when unknown."""
     if not value:
         return 0
     try:
-        return _day(date.fromisoformat(value))
+        return day_number(date.fromisoformat(value))
     except ValueError:
         what = f"document {doc_id}: date"
         raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=what) from None
 
 
-def _fields(doc: IndexDocument) -> dict[str, Any]:
-    parts = [collapse_spaces(p) for p in (doc.title, doc.number, doc.agency, doc.text)]
-    body = "\n".join(parts)
-    day = _date_key(doc.id, doc.date)
-    fields: dict[str, Any] = {
-        "id": str(doc.id),
-        "content": body,
-        "exact": body,
-        "agency": doc.agency,
-        "date": day,
-        "meta": (doc.id, doc.filename, doc.title, doc.type, doc.number, doc.date, doc.agency),
-        "body": zlib.compress(body.encode("utf-8"), 6),
-    }
-    if doc.number.strip():
-        fields["number"] = normalise_number(doc.number)
-    if doc.type.strip():
-        fields["type"] = _type_key(doc.type)
-    if day:
-        fields["year"] = str(day // 10000)
-    return fields
+def body_of(doc: IndexDocument) -> str:
+    """Title, number, agency and text, one line each: what is searched and snippeted."""
+    return "\n".join(collapse_spaces(p) for p in (doc.title, doc.number, doc.agency, doc.text))
 
 
-# ----------------------------------------------------------------------- queries
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    query: wq.Query
-    terms: frozenset[str]  # folded words to mark in snippets
-    fuzzy: frozenset[str]  # folded words marked when within one edit
-    phrases: tuple[re.Pattern[str], ...]  # each candidate's body must match all of them
-
-
-def _phrase(words: Sequence[str]) -> wq.Query:
-    """Words next to each other, in this order."""
-    if len(words) == 1:
-        return wq.Term("content", words[0])
-    return wq.Phrase("content", list(words))
-
-
-def _words(words: Sequence[str]) -> wq.Query:
-    terms = [wq.Term("content", w) for w in unique(words)]
-    return terms[0] if len(terms) == 1 else wq.And(terms)
-
-
-def _filters(query: Query) -> list[wq.Query]:
-    """Filters as legs of the main AND, nearly weightless (faster than Whoosh's filter=)."""
-    legs: list[wq.Query] = []
-    if query.type:
-        legs.append(wq.Term("type", _type_key(query.type), boost=FILTER_BOOST))
-    if query.year is not None:
-        legs.append(wq.Term("year", str(query.year), boost=FILTER_BOOST))
-    if query.date_from or query.date_to:
-        lo = _day(query.date_from) if query.date_from else 1
-        hi = _day(query.date_to) if query.date_to else 99991231
-        legs.append(wq.NumericRange("date", lo, hi, boost=FILTER_BOOST))
-    if query.agency:
-        legs.extend(wq.Term("agency", w, boost=FILTER_BOOST) for w in fold_words(query.agency))
-    return legs
-
-
-def compile_query(query: Query) -> _Compiled:
-    """The Whoosh query for ``query`` and the words its snippets mark."""
-    legs: list[wq.Query] = []
-    terms: list[str] = []
-    fuzzy: list[str] = []
-    exact: list[str] = []
-    phrases: list[re.Pattern[str]] = []
-    for word in query.words:
-        words = fold_words(word)
-        if not words:
-            continue
-        terms.extend(words)
-        exact.extend(w for w in exact_words(word) if not w.isascii())
-        if looks_like_number(word):  # the number itself, or its parts adjacent in a text
-            by_number = wq.Term("number", normalise_number(word), boost=NUMBER_BOOST)
-            legs.append(wq.Or([by_number, _phrase(words)]))
-        else:
-            legs.append(_words(words))
-            if len(words) > 1:  # "thi-đua": the parts, adjacent
-                phrases.append(phrase_pattern(words))
-    for phrase in query.phrases:
-        words = fold_words(phrase)
-        if words:
-            legs.append(_words(words))
-            terms.extend(words)
-            exact.extend(w for w in exact_words(phrase) if not w.isascii())
-            if len(words) > 1:
-                phrases.append(phrase_pattern(words))
-    for word in query.fuzzy:
-        for w in fold_words(word):
-            legs.append(wq.FuzzyTerm("content", w, maxdist=1, prefixlength=0))
-            fuzzy.append(w)
-    if query.number:
-        legs.append(wq.Term("number", normalise_number(query.number), boost=NUMBER_BOOST))
-        terms.extend(fold_words(query.number))
-    legs.extend(_filters(query))
-    q: wq.Query = wq.And(legs) if len(legs) > 1 else legs[0] if legs else wq.Every()
-    if exact and not query.is_empty:
-        boost = [wq.Term("exact", w, boost=EXACT_BOOST) for w in unique(exact)]
-        q = wq.AndMaybe(q, boost[0] if len(boost) == 1 else wq.Or(boost))
-    return _Compiled(q, frozenset(terms), frozenset(fuzzy), tuple(phrases))
+def date_range(query: Query) -> tuple[int, int] | None:
+    if not (query.date_from or query.date_to):
+        return None
+    lo = day_number(query.date_from) if query.date_from else 1
+    hi = day_number(query.date_to) if query.date_to else 99991231
+    return lo, hi
 
 
 # ----------------------------------------------------------------------- snippets
+
+# Snippets must find the query's words in 20 texts within a few milliseconds. fold() is
+# exact but costs ~1 ms on a 7 KB text (str.translate looks every letter up in a dict),
+# so matching uses a cheaper stand-in of the same length, all ASCII: letters of lower-cased
+# text folded by C codecs (Vietnamese letters through a charmap, the rare others through
+# the error handler: fold() for letters of folding.py's table, "Z" for any other word
+# character, which no folded lower-case term contains, a space for anything else).
+_VIETNAMESE = (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđð"
+    "äåçëîïñöûüÿ"
+)
+_PUNCTUATION = "\u00a0“”‘’–—…«»•"
+_FAST_CHARS = _VIETNAMESE + _PUNCTUATION
+_FAST_ENCODING = codecs.charmap_build(
+    "".join(chr(i) for i in range(128)) + _FAST_CHARS + "\ufffe" * (128 - len(_FAST_CHARS))
+)
+_FAST_BYTES = bytes(range(128)) + (
+    fold(_VIETNAMESE) + " " * len(_PUNCTUATION) + " " * (128 - len(_FAST_CHARS))
+).encode("ascii")
+
+
+def _fast_fold_errors(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for c in error.object[error.start : error.end]:
+        f = fold(c)
+        if len(f) == 1 and f.isascii():
+            out.append(f if f.isalnum() or f == "_" or not c.isalnum() else "Z")
+        else:
+            out.append("Z" if c.isalnum() or c == "_" else " ")
+    return "".join(out), error.end
+
+
+codecs.register_error("paperwork-snippet-fold", _fast_fold_errors)
+
+
+def _fast_fold(text: str) -> str | None:
+    """An ASCII stand-in for fold(text), position by position; None if lengths would differ."""
+    if not unicodedata.is_normalized("NFC", text):
+        return None
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None
+    encoded, _ = codecs.charmap_encode(lower, "paperwork-snippet-fold", _FAST_ENCODING)
+    return encoded.translate(_FAST_BYTES).decode("ascii")
+
+
+def _match_spans(text: str, terms: frozenset[str], fuzzy: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded word) of every ``\\w+`` word of ``text`` that is a term (or near one)."""
+    if not terms and not fuzzy:
+        return iter(())
+    stand_in = None if fuzzy or not all(t.isascii() for t in terms) else _fast_fold(text)
+    if stand_in is None:  # the exact path: every word folded and compared
+        folded = fold(text)
+        if len(folded) != len(text):  # lower() changed a length (rare letters): no offsets
+            folded = "".join(fold(c)[:1] or " " for c in text)
+        return (
+            (m.start(), m.end(), m.group())
+            for m in WORD.finditer(folded)
+            if m.group() in terms or (fuzzy and any(within_one_edit(m.group(), f) for f in fuzzy))
+        )
+    # The same words found by the regex engine: a whole \w+ run equal to a term.
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.ASCII)
+    return ((m.start(), m.end(), m.group()) for m in pattern.finditer(stand_in))
+
+
+def _densest(
+    found: Iterator[tuple[int, int, str]], reach: int, most: int
+) -> tuple[int, list[tuple[int, int, str]]]:
+    """The first span starting the window of ``reach`` chars with the most distinct words.
+
+    Returns its index and the spans read so far: matches are read lazily and the search
+    stops at the first window holding ``most`` distinct words (no later one can beat it),
+    so a text full of a common word costs a window, not the whole text.
+    """
+    spans: list[tuple[int, int, str]] = []
+    more = True
+
+    def have(k: int) -> bool:  # is spans[k] there (reading one more match if needed)?
+        nonlocal more
+        while more and k >= len(spans):
+            nxt = next(found, None)
+            if nxt is None:
+                more = False
+            else:
+                spans.append(nxt)
+        return k < len(spans)
+
+    best, best_count = 0, 0
+    counts: Counter[str] = Counter()
+    i = j = 0
+    while have(i):
+        start = spans[i][0]
+        if j < i:
+            j = i
+            counts.clear()
+        while have(j) and spans[j][1] <= start + reach:
+            counts[spans[j][2]] += 1
+            j += 1
+        if len(counts) > best_count:
+            best, best_count = i, len(counts)
+            if best_count >= most:
+                break
+        if j > i:  # slide: span i leaves the window
+            word = spans[i][2]
+            counts[word] -= 1
+            if not counts[word]:
+                del counts[word]
+        i += 1
+    return best, spans
 
 
 def make_snippet(
@@ -321,26 +309,22 @@ def make_snippet(
     terms: frozenset[str],
     fuzzy: frozenset[str] = frozenset(),
     width: int = SNIPPET_CHARS,
+    *,
+    collapsed: bool = False,
 ) -> str:
-    """One line of ``text`` around the densest group of matches, matches wrapped in «»."""
-    text = collapse_spaces(text)
-    folded = fold(text)
-    if len(folded) != len(text):  # lower() changed a length (rare letters): no offsets
-        folded = "".join(fold(c)[:1] or " " for c in text)
-    spans: list[tuple[int, int, str]] = []
-    for m in WORD.finditer(folded):
-        w = m.group()
-        if w in terms or (fuzzy and any(within_one_edit(w, f) for f in fuzzy)):
-            spans.append((m.start(), m.end(), w))
+    """One line of ``text`` around the densest group of matches, matches wrapped in «».
+
+    ``collapsed``: the text has no runs of white space (as stored by the Tantivy engine).
+    """
+    if not collapsed:
+        text = collapse_spaces(text)
+    most = len(terms) if not fuzzy else len(text)  # with word~, any number of words can match
+    found = _match_spans(text, terms, fuzzy)
+    best, spans = _densest(found, width - 40, most)
     if not spans:
         if len(text) <= width:
             return text
         return text[:width].rsplit(" ", 1)[0] + " …"
-    best, best_count = 0, 0
-    for i, (start, _, _) in enumerate(spans):
-        seen = {w for s, e, w in spans[i:] if e <= start + width - 40}
-        if len(seen) > best_count:
-            best, best_count = i, len(seen)
     begin = max(0, spans[best][0] - 40)
     if begin:
         space = text.find(" ", begin)
@@ -349,6 +333,10 @@ def make_snippet(
     if end < len(text):
         space = text.rfind(" ", begin, end)
         end = space if space > spans[best][1] else end
+    for span in found:  # the matches after the window that still fit on the line
+        spans.append(span)
+        if span[0] >= end:
+            break
     out: list[str] = ["… "] if begin else []
     pos = begin
     for start, stop, _ in spans:
@@ -364,18 +352,21 @@ def make_snippet(
 # ------------------------------------------------------------------ files and locks
 
 
-def _write_sentinel(path: Path) -> None:
+def _write_sentinel(path: Path, engine: str) -> None:
     info = {
         "schema_version": SCHEMA_VERSION,
-        "engine": ENGINE,
+        "engine": engine,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build": uuid.uuid4().hex,
     }
     tmp = path / f".{SENTINEL}.tmp"
     tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path / SENTINEL)
 
 
-def _read_sentinel(path: Path) -> dict[str, Any]:
+def read_sentinel(path: Path) -> dict[str, Any]:
+    """The sentinel of the index at ``path``; ArchiveError (asking for reindex) if unusable."""
+    path = Path(path)
     sentinel = path / SENTINEL
     if not path.is_dir():
         raise ArchiveError(f"no search index at {path}: {REINDEX}")
@@ -392,21 +383,58 @@ def _read_sentinel(path: Path) -> dict[str, Any]:
     return info
 
 
+def index_exists(path: Path) -> bool:
+    """True if ``path`` holds a paperwork index (of any engine or schema version)."""
+    return (Path(path) / SENTINEL).is_file()
+
+
+def index_engine(path: Path) -> str:
+    """The engine that built the index at ``path`` (indexes older than the field: whoosh)."""
+    return str(read_sentinel(Path(path)).get("engine", "whoosh"))
+
+
 @contextmanager
-def _held_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold the writer lock of the index at ``path`` (if there is one) without opening it."""
-    if not path.is_dir():
-        yield
+def write_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the writer lock of the index folder ``path`` (nothing to hold if there is none).
+
+    flock on a file inside the folder; a lock taken on a folder that a rebuild has swapped
+    out meanwhile is let go and taken again on the new one.
+    """
+    lock_path = Path(path) / WRITE_LOCK
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # no folder (yet), or swapped away just now
+            if not Path(path).is_dir():
+                yield
+                return
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise ArchiveError(f"cannot lock the search index {path}: {e}") from e
+            if time.monotonic() >= deadline:
+                raise ArchiveLockedError(
+                    f"the search index {path} is being written by another process"
+                    f" (waited {timeout:g} s): try again later"
+                ) from None
+            time.sleep(LOCK_RETRY_DELAY)
+            continue
+        try:
+            current = os.stat(lock_path)
+        except FileNotFoundError:
+            current = None
+        if current is None or current.st_ino != os.fstat(fd).st_ino:
+            os.close(fd)  # the folder was swapped while we waited: lock the new one
+            continue
+        try:
+            yield
+        finally:
+            os.close(fd)  # releases the flock
         return
-    lock = FileStorage(str(path)).lock("MAIN_WRITELOCK")
-    if not try_for(lock.acquire, timeout=timeout, delay=LOCK_RETRY_DELAY):
-        raise ArchiveLockedError(
-            f"the search index {path} is being written by another process: try again later"
-        )
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _swap_in(new: Path, path: Path) -> None:
@@ -414,7 +442,7 @@ def _swap_in(new: Path, path: Path) -> None:
     if not path.exists():
         os.rename(new, path)
         return
-    old = path.parent / f".{path.name}.old-{random_name(8)}"
+    old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
     os.rename(path, old)
     try:
         os.rename(new, path)
@@ -424,100 +452,76 @@ def _swap_in(new: Path, path: Path) -> None:
     shutil.rmtree(old)
 
 
-def _cancel(writer: Any) -> None:
-    """Cancel a writer, including a multi-process one's workers (Whoosh leaves them waiting)."""
-    tasks = getattr(writer, "tasks", ())
-    try:
-        if not writer.is_closed:
-            writer.cancel()
-    finally:
-        for task in tasks:
-            if hasattr(task, "terminate"):
-                task.terminate()
-                task.join()
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).iterdir() if f.is_file())
 
 
-def _commit(writer: Any, **kwargs: Any) -> None:
-    try:
-        writer.commit(**kwargs)
-    except OSError as e:
-        _cancel(writer)
-        raise ArchiveError(f"could not write the search index: {e}") from e
-    except BaseException:
-        _cancel(writer)
-        raise
+# ------------------------------------------------------------------------ engines
 
 
-def _write_all(
-    ix: Any,
-    docs: Iterable[IndexDocument],
-    progress: Callable[[int], None] | None,
-    procs: int | None,
-) -> int:
-    """Add ``docs`` to the fresh index ``ix`` with one commit; more processes for many docs."""
-    it = iter(docs)
-    head = list(itertools.islice(it, PARALLEL_FROM))
-    if procs is None:
-        procs = min(2, os.cpu_count() or 1) if len(head) >= PARALLEL_FROM else 1
-    if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, compound=False)
-    else:
-        writer = ix.writer(limitmb=LIMIT_MB, compound=False)
-    seen: set[int] = set()
-    try:
-        for doc in itertools.chain(head, it):
-            if doc.id in seen:
-                raise ArchiveError(f"document {doc.id} given twice to the index")
-            seen.add(doc.id)
-            writer.add_document(**_fields(doc))
-            if progress and len(seen) % 100 == 0:
-                progress(len(seen))
-    except BaseException:
-        _cancel(writer)
-        raise
-    _commit(writer, merge=False)
-    if progress and len(seen) % 100:
-        progress(len(seen))
-    return len(seen)
+class BaseIndex:
+    """What both engines share: opening by sentinel, building beside and swapping in.
 
+    An engine subclass sets ``ENGINE`` and implements ``_open_files`` (open its files at
+    a path), ``_build`` (write ``docs`` into a fresh folder, return the count) and the
+    reading and writing methods of :class:`SearchIndex`.
+    """
 
-# ------------------------------------------------------------------------ the index
+    ENGINE: ClassVar[str] = ""
 
-
-class SearchIndex:
-    """The Whoosh index of one archive; open with :meth:`open`, build with :meth:`create`."""
-
-    def __init__(self, path: Path, ix: Any, *, lock_timeout: float = LOCK_TIMEOUT):
+    def __init__(self, path: Path, *, lock_timeout: float = LOCK_TIMEOUT):
         self.path = path
+        self.engine = self.ENGINE
         self.lock_timeout = lock_timeout
-        self._ix = ix
-        self._searcher: Any = None
 
-    # -- opening
+    # -- to implement
+
+    def _open_files(self) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def _build(
+        cls, path: Path, docs: Iterable[IndexDocument], progress: Callable[[int], None] | None
+    ) -> int:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- opening and building
 
     @staticmethod
     def exists(path: Path) -> bool:
-        """True if ``path`` holds a paperwork index (of any schema version)."""
-        return (Path(path) / SENTINEL).is_file()
+        """True if ``path`` holds a paperwork index (of any engine or schema version)."""
+        return index_exists(path)
 
     @classmethod
-    def open(cls, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> SearchIndex:
+    def open(cls, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> Any:
         """Open an existing index; never creates, repairs or deletes anything."""
         path = Path(path).absolute()
-        info = _read_sentinel(path)
-        version, engine = info.get("schema_version"), info.get("engine", ENGINE)
-        if version != SCHEMA_VERSION or engine != ENGINE:
-            what = f"index schema {version}" + (f" ({engine})" if engine != ENGINE else "")
-            raise IndexVersionError(f"{what}, paperwork expects {SCHEMA_VERSION}: {REINDEX}")
+        info = read_sentinel(path)
+        version, engine = info.get("schema_version"), info.get("engine", "whoosh")
+        if engine != cls.ENGINE:
+            raise IndexVersionError(
+                f"the search index {path} was built by {engine}, not {cls.ENGINE}: {REINDEX}"
+            )
+        if version != SCHEMA_VERSION:
+            raise IndexVersionError(f"index schema {version}, paperwork expects {SCHEMA_VERSION}: {REINDEX}")
+        index = cls(path, lock_timeout=lock_timeout)
         try:
-            ix = whoosh_index.open_dir(str(path))
-        except Exception as e:  # any failure to read Whoosh's files means a damaged index
+            index._open_files()
+        except ArchiveError:
+            raise
+        except Exception as e:  # any failure to read the engine's files means a damaged index
             why = f"{type(e).__name__}: {e}"
             raise ArchiveError(f"the search index {path} cannot be opened ({why}): {REINDEX}") from e
-        return cls(path, ix, lock_timeout=lock_timeout)
+        return index
 
     @classmethod
-    def create(cls, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> SearchIndex:
+    def create(cls, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> Any:
         """(Re)create an empty index at ``path``, swapped in whole (for reindex only)."""
         return cls.reindex(path, (), lock_timeout=lock_timeout)
 
@@ -528,26 +532,22 @@ class SearchIndex:
         docs: Iterable[IndexDocument],
         progress: Callable[[int], None] | None = None,
         *,
-        procs: int | None = None,
         lock_timeout: float = LOCK_TIMEOUT,
-    ) -> SearchIndex:
+        **options: Any,
+    ) -> Any:
         """Build a new index from ``docs`` next to ``path`` and swap it in.
 
-        Works whatever is at ``path`` (an index of another schema, a damaged one);
-        until the swap the old index stays as it was, and it keeps its writer lock held
-        so that nothing added meanwhile is lost. Returns the new index, open.
+        Works whatever is at ``path`` (an index of another engine or schema, a damaged
+        one); until the swap the old index stays as it was, and its writer lock stays
+        held so that nothing added meanwhile is lost. Returns the new index, open.
         """
         path = Path(path).absolute()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _held_lock(path, lock_timeout):
+        with write_lock(path, lock_timeout):
             tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.rebuild-", dir=path.parent))
             try:
-                ix = whoosh_index.create_in(str(tmp), _schema())
-                count = _write_all(ix, docs, progress, procs)
-                if ix.doc_count() != count:  # a worker process died without telling
-                    held = ix.doc_count()
-                    raise ArchiveError(f"the new index holds {held} documents, not {count}: {REINDEX}")
-                _write_sentinel(tmp)
+                cls._build(tmp, docs, progress, **options)
+                _write_sentinel(tmp, cls.ENGINE)
                 _swap_in(tmp, path)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)  # our own unfinished build, never the index
@@ -558,131 +558,91 @@ class SearchIndex:
         self,
         docs: Iterable[IndexDocument],
         progress: Callable[[int], None] | None = None,
-        *,
-        procs: int | None = None,
+        **options: Any,
     ) -> int:
         """Replace the contents by ``docs`` (see :meth:`reindex`); returns the count.
 
         ``progress`` is called with the number of documents indexed so far.
         """
-        self._drop_searcher()
-        new = self.reindex(self.path, docs, progress, procs=procs, lock_timeout=self.lock_timeout)
-        self._ix = new._ix
+        self.close()
+        try:
+            new = self.reindex(self.path, docs, progress, lock_timeout=self.lock_timeout, **options)
+            new.close()
+        finally:
+            self._open_files()  # the new index, or the old one if the build failed
         return self.count()
 
-    # -- writing
-
     @contextmanager
-    def _writer(self) -> Iterator[Any]:
-        """One writer: lock with timeout and retries, commit on success, else cancel."""
-        try:
-            writer = self._ix.writer(
-                timeout=self.lock_timeout, delay=LOCK_RETRY_DELAY, limitmb=LIMIT_MB, compound=False
-            )
-        except whoosh_index.LockError as e:
-            raise ArchiveLockedError(
-                f"the search index {self.path} is being written by another process"
-                f" (waited {self.lock_timeout:g} s): try again later"
-            ) from e
-        try:
-            yield writer
-        except BaseException:
-            _cancel(writer)
-            raise
-        else:
-            _commit(writer)
-        finally:
-            self._drop_searcher()
-
-    def add(self, docs: Iterable[IndexDocument]) -> int:
-        """Add or replace (by id) documents in one commit; returns how many.
-
-        The documents are read before the lock is taken; an id given twice keeps its
-        last version (Whoosh cannot replace a document it has not committed yet).
-        """
-        fields = {doc.id: _fields(doc) for doc in docs}
-        with self._writer() as writer:
-            for f in fields.values():
-                writer.update_document(**f)
-        return len(fields)
-
-    def delete(self, ids: Iterable[int]) -> None:
-        """Remove documents by catalog id (unknown ids are ignored)."""
-        with self._writer() as writer:
-            for i in ids:
-                writer.delete_by_term("id", str(int(i)))
-
-    # -- reading
-
-    def _reader_searcher(self) -> Any:
-        if self._searcher is not None and not self._searcher.up_to_date():
-            self._drop_searcher()  # another writer committed (refresh() fails on empty indexes)
-        if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=BM25F())
-        return self._searcher
-
-    def _drop_searcher(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-
-    def search(self, query: Query) -> list[SearchHit]:
-        """The hits for ``query``: by relevance, or newest first (sort="date" or no words)."""
-        compiled = compile_query(query)
-        searcher = self._reader_searcher()
-        by_date = query.is_empty or query.sort == "date"
-        # With phrases to check, rank every candidate and check them in order.
-        limit = None if compiled.phrases else query.limit
-        if by_date:
-            results = searcher.search(compiled.query, limit=limit, sortedby="date", reverse=True)
-        else:
-            results = searcher.search(compiled.query, limit=limit)
-        hits: list[SearchHit] = []
-        for hit in results:
-            if len(hits) >= query.limit:
-                break
-            stored = hit.fields()
-            body = zlib.decompress(stored["body"]).decode("utf-8")
-            if not all(p.search(body) for p in compiled.phrases):
-                continue
-            doc_id, filename, title, type_, number, day, agency = stored["meta"]
-            text = body.split("\n", 3)[-1]
-            hits.append(
-                SearchHit(
-                    id=doc_id,
-                    filename=filename,
-                    title=title,
-                    type=type_,
-                    number=number,
-                    date=day,
-                    agency=agency,
-                    score=0.0 if by_date else float(hit.score or 0.0),
-                    snippet=make_snippet(text, compiled.terms, compiled.fuzzy),
-                )
-            )
-        return hits
-
-    def ids(self) -> set[int]:
-        """The catalog ids of all indexed documents."""
-        reader = self._reader_searcher().reader()
-        if reader.doc_count_all() == 0:  # no segment yet: Whoosh has no column to read
-            return set()
-        column = reader.column_reader("id")
-        return {int(column[n]) for n in reader.all_doc_ids()}
-
-    def count(self) -> int:
-        return self._reader_searcher().doc_count()
+    def _locked(self) -> Iterator[None]:
+        with write_lock(self.path, self.lock_timeout):
+            yield
 
     def size_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return dir_size(self.path)
 
-    def close(self) -> None:
-        self._drop_searcher()
-        if self._ix is not None:
-            self._ix.close()
-
-    def __enter__(self) -> SearchIndex:
+    def __enter__(self) -> Any:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def recommend_engine(engine: str, documents: int) -> str | None:
+    """Advice for ``archive stats``: None while the engine in use is the right one."""
+    if engine == "whoosh" and documents >= WHOOSH_SLOW_FROM:
+        return (
+            f"{documents} documents: Whoosh searches slowly past ~{WHOOSH_SLOW_FROM:,} documents;"
+            " switch to the faster engine: pip install 'paperwork[tantivy]', then"
+            " `paperwork archive reindex --engine tantivy`"
+        )
+    return None
+
+
+def engine_class(engine: str) -> type[BaseIndex]:
+    """The index class of ``engine``, imported now (each engine imports its package lazily)."""
+    if engine not in _ENGINE_MODULES:
+        raise InputError(f"{engine!r} is not one of {', '.join(ENGINES)}", field="engine")
+    module_name, class_name = _ENGINE_MODULES[engine]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        raise EngineUnavailableError(
+            f"the {engine} search engine is not installed ({e.name or e}): {_INSTALL[engine]}"
+        ) from e
+    return getattr(module, class_name)
+
+
+def open_index(path: Path, engine: str | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> SearchIndex:
+    """Open the index at ``path`` with the engine that built it.
+
+    With ``engine`` (the workspace setting), an index built by the other engine is an
+    :class:`IndexVersionError` asking for ``reindex``: nothing is rebuilt behind the user's back.
+    """
+    path = Path(path).absolute()
+    built_by = index_engine(path)
+    if engine is not None and built_by != engine:
+        raise IndexVersionError(
+            f"the search index was built by {built_by} but the workspace asks for {engine}:"
+            f" run `paperwork archive reindex --engine {engine}`"
+        )
+    if built_by not in _ENGINE_MODULES:
+        raise IndexVersionError(f"the search index was built by an unknown engine {built_by!r}: {REINDEX}")
+    return engine_class(built_by).open(path, lock_timeout=lock_timeout)  # type: ignore[return-value]
+
+
+def create_index(path: Path, engine: str = DEFAULT_ENGINE, *, lock_timeout: float = LOCK_TIMEOUT) -> SearchIndex:
+    """An empty index of ``engine`` at ``path`` (whatever was there is replaced)."""
+    return engine_class(engine).create(path, lock_timeout=lock_timeout)  # type: ignore[return-value]
+
+
+def build_index(
+    path: Path,
+    docs: Iterable[IndexDocument],
+    engine: str = DEFAULT_ENGINE,
+    progress: Callable[[int], None] | None = None,
+    *,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> SearchIndex:
+    """A new index of ``engine`` holding ``docs``, swapped in at ``path``; returned open."""
+    cls = engine_class(engine)
+    return cls.reindex(path, docs, progress, lock_timeout=lock_timeout)  # type: ignore[return-value]

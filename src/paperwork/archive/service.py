@@ -6,9 +6,11 @@
     add_file(ws, path, meta, source)     -> AddResult     one file, for ``render``; raises
     get_document(ws, id) / document_text(ws, id)
     verify(ws)                           -> VerifyReport  catalog <-> files <-> index
-    reindex(ws, progress)                -> ReindexReport rebuild the index from the catalog
-    stats(ws)                            -> ArchiveStats
+    reindex(ws, progress, engine=None)   -> ReindexReport rebuild the index from the catalog
+                                                          (another engine: switched in paperwork.toml)
+    stats(ws)                            -> ArchiveStats  with the engine and a recommendation
     search(ws, text, **options)          -> list[SearchHit]
+    open_searcher(ws)                    -> ArchiveSearcher  opens the index once, for many searches
 
 The catalog is the source of truth; the index is derived from it, so every
 index failure after a file is catalogued leaves a state ``reindex`` repairs.
@@ -58,6 +60,8 @@ __all__ = [
     "add_files",
     "document_text",
     "get_document",
+    "ArchiveSearcher",
+    "open_searcher",
     "reindex",
     "search",
     "stats",
@@ -126,6 +130,8 @@ class VerifyReport:
 @dataclass(frozen=True)
 class ReindexReport:
     indexed: int
+    engine: str = "whoosh"
+    switched: bool = False  # the workspace setting was changed to ``engine``
     adopted: tuple[int, ...] = ()  # stray stored files taken into the catalog
     removed_temps: int = 0  # copies abandoned by killed writers
     skipped: tuple[Problem, ...] = ()  # what reindex could not repair
@@ -141,6 +147,9 @@ class ArchiveStats:
     index_documents: int | None
     index_size: int | None
     index_state: str  # "ok", or why the index cannot be read
+    engine: str = "whoosh"  # the workspace setting
+    index_engine: str | None = None  # the engine that built the index on disk
+    recommendation: str | None = None  # switch engines: why and how
 
 
 # --------------------------------------------------------------------------- helpers
@@ -246,13 +255,16 @@ def _creation_lock(ws: Workspace) -> Iterator[None]:
 
 
 def _open_or_create_index(ws: Workspace) -> SearchIndex:
-    """Open the index; create it on first use. One of another schema is never rebuilt here."""
+    """Open the index; create it (of the workspace's engine) on first use.
+
+    One of another schema or engine is never rebuilt here: that is ``reindex``.
+    """
     index = _index_module()
-    if not index.SearchIndex.exists(ws.index_dir):
+    if not index.index_exists(ws.index_dir):
         with _creation_lock(ws):
-            if not index.SearchIndex.exists(ws.index_dir):
-                return index.SearchIndex.create(ws.index_dir)
-    return index.SearchIndex.open(ws.index_dir)
+            if not index.index_exists(ws.index_dir):
+                return index.create_index(ws.index_dir, ws.engine)
+    return index.open_index(ws.index_dir, ws.engine)
 
 
 @dataclass(frozen=True)
@@ -454,19 +466,9 @@ def document_text(ws: Workspace, doc_id: int) -> str:
     return text
 
 
-def search(ws: Workspace, text: str = "", **options: object) -> list[SearchHit]:
-    """Search the index: ``text`` in the query language, options as in ``parse_query``."""
-    from .query import parse_query
-
-    query = parse_query(text, **options)
-    index = _index_module()
-    if not index.SearchIndex.exists(ws.index_dir):
-        with _catalog(ws) as catalog:
-            if catalog.count() == 0:
-                return []
-        raise ArchiveError(f"the archive has no search index: {REINDEX_HINT}")
-    with index.SearchIndex.open(ws.index_dir) as search_index:
-        return search_index.search(query)
+# ArchiveSearcher, open_searcher and search live in searching.py (a light module: the
+# `paperwork search` command imports neither the store nor the extractors).
+from .searching import ArchiveSearcher, open_searcher, search  # noqa: E402
 
 
 # --------------------------------------------------------------------------- verify
@@ -509,12 +511,12 @@ def _check_files(files: FileStore, records: Sequence[DocumentRecord]) -> tuple[l
 
 def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | None]:
     index = _index_module()
-    if not index.SearchIndex.exists(ws.index_dir):
+    if not index.index_exists(ws.index_dir):
         if not ids:
             return [], None
         return [Problem("index", f"search index missing: {ws.index_dir}: {REINDEX_HINT}")], None
     try:
-        search_index = index.SearchIndex.open(ws.index_dir)
+        search_index = index.open_index(ws.index_dir, ws.engine)
     except IndexVersionError as e:
         return [Problem("index", str(e))], None
     except ArchiveError as e:
@@ -623,15 +625,24 @@ def reindex(
     progress: Callable[[int], None] | None = None,
     *,
     total: Callable[[int], None] | None = None,
+    engine: str | None = None,
 ) -> ReindexReport:
     """Tidy up after an interrupted ``add``, then rebuild the index from the catalog.
 
-    Whatever is at the index path (missing, damaged, another schema version) is
-    replaced by a new index, swapped in whole. ``total`` is told the number of
-    documents first; ``progress`` then gets the number indexed so far.
+    Whatever is at the index path (missing, damaged, another schema version or
+    engine) is replaced by a new index of ``engine`` (default: the workspace's),
+    swapped in whole; another engine than the workspace's is then recorded in
+    paperwork.toml. ``total`` is told the number of documents first; ``progress``
+    then gets the number indexed so far.
     """
+    from ..config import ENGINES, set_engine
+
+    engine = engine or ws.engine
+    if engine not in ENGINES:
+        raise InputError(f"{engine!r} is not one of {', '.join(ENGINES)}", field="engine")
     files = _store(ws)
     index = _index_module()
+    index.engine_class(engine)  # a missing engine is reported before anything is touched
     with _catalog(ws) as catalog:
         removed = _remove_leftovers(files)
         adopted, skipped = _adopt_strays(catalog, files)
@@ -639,10 +650,13 @@ def reindex(
             total(catalog.count())
         docs = (_index_document(record, text) for record, text in catalog.iter_with_text())
         with _creation_lock(ws):
-            new_index = index.SearchIndex.reindex(ws.index_dir, docs, progress)
+            new_index = index.build_index(ws.index_dir, docs, engine, progress)
         with new_index:
             indexed = new_index.count()
-    return ReindexReport(indexed, tuple(adopted), removed, tuple(skipped))
+    switched = engine != ws.engine
+    if switched:
+        set_engine(ws, engine)
+    return ReindexReport(indexed, engine, switched, tuple(adopted), removed, tuple(skipped))
 
 
 # --------------------------------------------------------------------------- stats
@@ -656,17 +670,28 @@ def stats(ws: Workspace) -> ArchiveStats:
         by_year = tuple(catalog.count_by("year"))
         by_source = tuple(catalog.count_by("source"))
     index = _index_module()
-    index_documents = index_size = None
-    if not index.SearchIndex.exists(ws.index_dir):
+    index_documents = index_size = built_by = None
+    if not index.index_exists(ws.index_dir):
         state = "missing"
     else:
         try:
-            with index.SearchIndex.open(ws.index_dir) as search_index:
+            built_by = index.index_engine(ws.index_dir)
+            with index.open_index(ws.index_dir, ws.engine) as search_index:
                 index_documents = search_index.count()
                 index_size = search_index.size_bytes()
             state = "ok"
         except ArchiveError as e:
             state = str(e)
     return ArchiveStats(
-        documents, total_size, by_type, by_year, by_source, index_documents, index_size, state
+        documents,
+        total_size,
+        by_type,
+        by_year,
+        by_source,
+        index_documents,
+        index_size,
+        state,
+        engine=ws.engine,
+        index_engine=built_by,
+        recommendation=index.recommend_engine(ws.engine, documents),
     )

@@ -10,7 +10,8 @@ import click
 
 from ..config import ENV_HOME, SERIES_POLICIES, init_workspace
 from ..errors import InputError
-from ..register import Entry, Register, atomic_write, csv_text, write_xlsx
+# paperwork.register (sqlite3, decimal, csv…) is imported inside the commands that use
+# it: every command, `paperwork search` included, would otherwise pay for it at start-up.
 from . import cli, get_workspace
 
 
@@ -83,7 +84,7 @@ def register_group() -> None:
 _TABLE_HEADS = ("Số, ký hiệu", "Ngày", "Loại", "Trích yếu", "Người ký", "Tình trạng")
 
 
-def _table(entries: list[Entry]) -> str:
+def _table(entries: list) -> str:
     rows = [
         (
             e.number_symbol,
@@ -135,6 +136,8 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
         paperwork register list --year 2025 --format csv -o so-di-2025.csv
         paperwork register list --year 2025 --format xlsx -o so-di-2025.xlsx
     """
+    from ..register import Register, atomic_write, csv_text, write_xlsx
+
     register = Register.for_workspace(get_workspace(ctx))
     entries = register.entries(year, series=series)
     if fmt == "xlsx":
@@ -173,6 +176,8 @@ def void_command(ctx: click.Context, number: int, year: int, reason: str, series
     \b
         paperwork register void 7 --year 2025 --series QĐ --reason "Ban hành nhầm, thay bằng số 08"
     """
+    from ..register import Register
+
     register = Register.for_workspace(get_workspace(ctx))
     entry = register.void(year, number, reason, series=series)
     click.echo(f"Withdrew {entry.number_symbol} of {entry.year} (series {entry.series}): {entry.void_reason}")

@@ -1,0 +1,1 @@
+"""The search engines behind archive/index.py: each module imports its engine's package."""

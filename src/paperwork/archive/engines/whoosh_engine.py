@@ -1,0 +1,464 @@
+"""The Whoosh engine of the search index: the only module that imports Whoosh.
+
+Pure Python, the default engine: right for an archive of a few thousand documents, slow
+past that (see README, "Choosing an engine"). The seam (index.py) opens, builds and
+swaps it; this module only knows Whoosh.
+
+Fields (one Whoosh document per archived document)::
+
+    id        ID, unique, sortable     catalog id; update_document() replaces by it
+    content   TEXT, positions          title, number, agency, text; folded (no diacritics,
+                                       đ/Đ/Ð -> d), for words, phrases and ~
+    exact     TEXT, frequencies        the words that carry diacritics, kept as written
+                                       (lower-cased): a query typed with diacritics ranks
+                                       exact matches first (boost). Words without any
+                                       diacritic ("thi", "2023") are left out: they would
+                                       never be boosted, and each posting costs indexing time
+    number    ID                       the whole số ký hiệu, folded, upper-cased: "28/HD-TDKT"
+    type      ID                       tên loại, folded whole value: "quyet dinh"
+    year      ID                       "2023" (a term: cheaper than a numeric range)
+    date      NUMERIC, sortable        YYYYMMDD (0 when unknown): date ranges, newest first
+    agency    TEXT, frequencies        issuing agency, folded words
+    meta      STORED                   what a hit shows: filename, title, type, number…
+    body      STORED                   title, number, agency and text, zlib-compressed: for
+                                       snippets, and to check phrases on the candidates
+
+No field of adjacent-word pairs: it doubled the postings (and halved indexing speed)
+for a gain only on rare phrases; see benchmarks/README.md.
+
+Phrases are searched as their words (ANDed, ranked by BM25) and each candidate is then
+checked, in rank order until ``limit`` are found, against a diacritics-insensitive regex
+on the stored text: Whoosh's positional phrase matcher costs ~0.15 ms per candidate in
+pure Python, the regex a few microseconds.
+
+Segments are written with ``compound=False``: Whoosh copies a compound segment's postings
+into memory every time a searcher opens it (see the baseline figures).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.scoring import BM25F
+
+from paperwork.archive.folding import (
+    exact_words,
+    fold_words,
+    looks_like_number,
+    normalise_number,
+    phrase_pattern,
+    unique,
+)
+from paperwork.archive.index import (
+    LOCK_RETRY_DELAY,
+    LOCK_TIMEOUT,
+    REINDEX,
+    BaseIndex,
+    IndexDocument,
+    SearchHit,
+    body_of,
+    date_key,
+    date_range,
+    make_snippet,
+    type_key,
+)
+from paperwork.archive.query import Query
+from paperwork.errors import ArchiveError, ArchiveLockedError
+
+__all__ = ["WhooshIndex"]
+
+LIMIT_MB = 128  # posting pool per writer process
+EXACT_BOOST = 3.0  # an exact-diacritic match outweighs tf differences of the folded word
+NUMBER_BOOST = 5.0  # a word that is a document number: the document itself first
+FILTER_BOOST = 0.001  # filters barely score (0 would make Whoosh drop the matches)
+PARALLEL_FROM = 1000  # rebuild with procs>1 only from this many documents
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Words (``\\w+``) of NFC, lower-cased text: ``folded``, or ``exact`` (only the words
+    that carry diacritics, kept as written).
+
+    One stage instead of tokenizer + lowercase + charset filters: Whoosh spends its time
+    in per-token Python calls. No stop words, no stemming, no minimum length. Character
+    offsets are not kept (snippets are built by :func:`make_snippet`).
+    """
+
+    def __init__(self, form: str = "folded"):
+        if form not in ("folded", "exact"):
+            raise ValueError(form)
+        self.form = form
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.form == other.form  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.form))
+
+    def words(self, value: str) -> list[str]:
+        if self.form == "exact":
+            return [w for w in exact_words(value) if not w.isascii()]
+        return fold_words(value)
+
+    def __call__(  # the signature Whoosh calls analyzers with
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, word in enumerate(self.words(value) if tokenize else [value], start_pos):
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = t.endchar = start_char
+            yield t
+
+
+def _schema() -> Schema:
+    return Schema(
+        id=ID(unique=True, sortable=True),
+        content=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=True),
+        exact=TEXT(analyzer=VietnameseTokenizer("exact"), phrase=False),
+        agency=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=False),
+        number=ID(),
+        type=ID(),
+        year=ID(),
+        date=NUMERIC(int, bits=32, signed=False, sortable=True, default=0),
+        meta=STORED(),
+        body=STORED(),
+    )
+
+
+# ----------------------------------------------------------------- documents -> fields
+
+
+def _fields(doc: IndexDocument) -> dict[str, Any]:
+    body = body_of(doc)
+    day = date_key(doc.id, doc.date)
+    fields: dict[str, Any] = {
+        "id": str(doc.id),
+        "content": body,
+        "exact": body,
+        "agency": doc.agency,
+        "date": day,
+        "meta": (doc.id, doc.filename, doc.title, doc.type, doc.number, doc.date, doc.agency),
+        "body": zlib.compress(body.encode("utf-8"), 6),
+    }
+    if doc.number.strip():
+        fields["number"] = normalise_number(doc.number)
+    if doc.type.strip():
+        fields["type"] = type_key(doc.type)
+    if day:
+        fields["year"] = str(day // 10000)
+    return fields
+
+
+# ----------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    query: wq.Query
+    terms: frozenset[str]  # folded words to mark in snippets
+    fuzzy: frozenset[str]  # folded words marked when within one edit
+    phrases: tuple[re.Pattern[str], ...]  # each candidate's body must match all of them
+
+
+def _phrase(words: Sequence[str]) -> wq.Query:
+    """Words next to each other, in this order."""
+    if len(words) == 1:
+        return wq.Term("content", words[0])
+    return wq.Phrase("content", list(words))
+
+
+def _words(words: Sequence[str]) -> wq.Query:
+    terms = [wq.Term("content", w) for w in unique(words)]
+    return terms[0] if len(terms) == 1 else wq.And(terms)
+
+
+def _filters(query: Query) -> list[wq.Query]:
+    """Filters as legs of the main AND, nearly weightless (faster than Whoosh's filter=)."""
+    legs: list[wq.Query] = []
+    if query.type:
+        legs.append(wq.Term("type", type_key(query.type), boost=FILTER_BOOST))
+    if query.year is not None:
+        legs.append(wq.Term("year", str(query.year), boost=FILTER_BOOST))
+    span = date_range(query)
+    if span:
+        lo, hi = span
+        legs.append(wq.NumericRange("date", lo, hi, boost=FILTER_BOOST))
+    if query.agency:
+        legs.extend(wq.Term("agency", w, boost=FILTER_BOOST) for w in fold_words(query.agency))
+    return legs
+
+
+def compile_query(query: Query) -> _Compiled:
+    """The Whoosh query for ``query`` and the words its snippets mark."""
+    legs: list[wq.Query] = []
+    terms: list[str] = []
+    fuzzy: list[str] = []
+    exact: list[str] = []
+    phrases: list[re.Pattern[str]] = []
+    for word in query.words:
+        words = fold_words(word)
+        if not words:
+            continue
+        terms.extend(words)
+        exact.extend(w for w in exact_words(word) if not w.isascii())
+        if looks_like_number(word):  # the number itself, or its parts adjacent in a text
+            by_number = wq.Term("number", normalise_number(word), boost=NUMBER_BOOST)
+            legs.append(wq.Or([by_number, _phrase(words)]))
+        else:
+            legs.append(_words(words))
+            if len(words) > 1:  # "thi-đua": the parts, adjacent
+                phrases.append(phrase_pattern(words))
+    for phrase in query.phrases:
+        words = fold_words(phrase)
+        if words:
+            legs.append(_words(words))
+            terms.extend(words)
+            exact.extend(w for w in exact_words(phrase) if not w.isascii())
+            if len(words) > 1:
+                phrases.append(phrase_pattern(words))
+    for word in query.fuzzy:
+        for w in fold_words(word):
+            legs.append(wq.FuzzyTerm("content", w, maxdist=1, prefixlength=0))
+            fuzzy.append(w)
+    if query.number:
+        legs.append(wq.Term("number", normalise_number(query.number), boost=NUMBER_BOOST))
+        terms.extend(fold_words(query.number))
+    legs.extend(_filters(query))
+    q: wq.Query = wq.And(legs) if len(legs) > 1 else legs[0] if legs else wq.Every()
+    if exact and not query.is_empty:
+        boost = [wq.Term("exact", w, boost=EXACT_BOOST) for w in unique(exact)]
+        q = wq.AndMaybe(q, boost[0] if len(boost) == 1 else wq.Or(boost))
+    return _Compiled(q, frozenset(terms), frozenset(fuzzy), tuple(phrases))
+
+
+# -------------------------------------------------------------------- writing
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a writer, including a multi-process one's workers (Whoosh leaves them waiting)."""
+    tasks = getattr(writer, "tasks", ())
+    try:
+        if not writer.is_closed:
+            writer.cancel()
+    finally:
+        for task in tasks:
+            if hasattr(task, "terminate"):
+                task.terminate()
+                task.join()
+
+
+def _commit(writer: Any, **kwargs: Any) -> None:
+    try:
+        writer.commit(**kwargs)
+    except OSError as e:
+        _cancel(writer)
+        raise ArchiveError(f"could not write the search index: {e}") from e
+    except BaseException:
+        _cancel(writer)
+        raise
+
+
+def _write_all(
+    ix: Any,
+    docs: Iterable[IndexDocument],
+    progress: Callable[[int], None] | None,
+    procs: int | None,
+) -> int:
+    """Add ``docs`` to the fresh index ``ix`` with one commit; more processes for many docs."""
+    it = iter(docs)
+    head = list(itertools.islice(it, PARALLEL_FROM))
+    if procs is None:
+        procs = min(2, os.cpu_count() or 1) if len(head) >= PARALLEL_FROM else 1
+    if procs > 1:
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, compound=False)
+    else:
+        writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    seen: set[int] = set()
+    try:
+        for doc in itertools.chain(head, it):
+            if doc.id in seen:
+                raise ArchiveError(f"document {doc.id} given twice to the index")
+            seen.add(doc.id)
+            writer.add_document(**_fields(doc))
+            if progress and len(seen) % 100 == 0:
+                progress(len(seen))
+    except BaseException:
+        _cancel(writer)
+        raise
+    _commit(writer, merge=False)
+    if progress and len(seen) % 100:
+        progress(len(seen))
+    return len(seen)
+
+
+# ------------------------------------------------------------------------ the index
+
+
+class WhooshIndex(BaseIndex):
+    """The Whoosh index of one archive; open with :meth:`open`, build with :meth:`reindex`."""
+
+    ENGINE = "whoosh"
+
+    def __init__(self, path: Path, *, lock_timeout: float = LOCK_TIMEOUT):
+        super().__init__(path, lock_timeout=lock_timeout)
+        self._ix: Any = None
+        self._searcher: Any = None
+
+    def _open_files(self) -> None:
+        self._drop_searcher()
+        self._ix = whoosh_index.open_dir(str(self.path))
+
+    @classmethod
+    def _build(
+        cls,
+        path: Path,
+        docs: Iterable[IndexDocument],
+        progress: Callable[[int], None] | None,
+        *,
+        procs: int | None = None,
+    ) -> int:
+        ix = whoosh_index.create_in(str(path), _schema())
+        count = _write_all(ix, docs, progress, procs)
+        if ix.doc_count() != count:  # a worker process died without telling
+            held = ix.doc_count()
+            raise ArchiveError(f"the new index holds {held} documents, not {count}: {REINDEX}")
+        ix.close()
+        return count
+
+    # -- writing
+
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """One writer: lock with timeout and retries, commit on success, else cancel."""
+        with self._locked():
+            try:
+                writer = self._ix.writer(
+                    timeout=self.lock_timeout, delay=LOCK_RETRY_DELAY, limitmb=LIMIT_MB, compound=False
+                )
+            except whoosh_index.LockError as e:
+                raise ArchiveLockedError(
+                    f"the search index {self.path} is being written by another process"
+                    f" (waited {self.lock_timeout:g} s): try again later"
+                ) from e
+            try:
+                yield writer
+            except BaseException:
+                _cancel(writer)
+                raise
+            else:
+                _commit(writer)
+            finally:
+                self._drop_searcher()
+
+    def add(self, docs: Iterable[IndexDocument]) -> int:
+        """Add or replace (by id) documents in one commit; returns how many.
+
+        The documents are read before the lock is taken; an id given twice keeps its
+        last version (Whoosh cannot replace a document it has not committed yet).
+        """
+        fields = {doc.id: _fields(doc) for doc in docs}
+        with self._writer() as writer:
+            for f in fields.values():
+                writer.update_document(**f)
+        return len(fields)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents by catalog id (unknown ids are ignored)."""
+        with self._writer() as writer:
+            for i in ids:
+                writer.delete_by_term("id", str(int(i)))
+
+    # -- reading
+
+    def _reader_searcher(self) -> Any:
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._drop_searcher()  # another writer committed (refresh() fails on empty indexes)
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=BM25F())
+        return self._searcher
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(self, query: Query) -> list[SearchHit]:
+        """The hits for ``query``: by relevance, or newest first (sort="date" or no words)."""
+        compiled = compile_query(query)
+        searcher = self._reader_searcher()
+        by_date = query.is_empty or query.sort == "date"
+        # With phrases to check, rank every candidate and check them in order.
+        limit = None if compiled.phrases else query.limit
+        if by_date:
+            results = searcher.search(compiled.query, limit=limit, sortedby="date", reverse=True)
+        else:
+            results = searcher.search(compiled.query, limit=limit)
+        hits: list[SearchHit] = []
+        for hit in results:
+            if len(hits) >= query.limit:
+                break
+            stored = hit.fields()
+            body = zlib.decompress(stored["body"]).decode("utf-8")
+            if not all(p.search(body) for p in compiled.phrases):
+                continue
+            doc_id, filename, title, type_, number, day, agency = stored["meta"]
+            text = body.split("\n", 3)[-1]
+            hits.append(
+                SearchHit(
+                    id=doc_id,
+                    filename=filename,
+                    title=title,
+                    type=type_,
+                    number=number,
+                    date=day,
+                    agency=agency,
+                    score=0.0 if by_date else float(hit.score or 0.0),
+                    snippet=make_snippet(text, compiled.terms, compiled.fuzzy),
+                )
+            )
+        return hits
+
+    def ids(self) -> set[int]:
+        """The catalog ids of all indexed documents."""
+        reader = self._reader_searcher().reader()
+        if reader.doc_count_all() == 0:  # no segment yet: Whoosh has no column to read
+            return set()
+        column = reader.column_reader("id")
+        return {int(column[n]) for n in reader.all_doc_ids()}
+
+    def count(self) -> int:
+        return self._reader_searcher().doc_count()
+
+    def close(self) -> None:
+        self._drop_searcher()
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
