@@ -8,6 +8,7 @@ Each module owns its own tables and creates them with ``ensure_schema``.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,12 +23,32 @@ def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connectio
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
+        _wal(conn, timeout)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as e:
         raise ArchiveError(f"{path}: cannot open the catalog: {e}") from e
     return conn
+
+
+def _wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch to WAL once; the switch can answer 'locked' without waiting, so retry it.
+
+    Changing the journal mode needs a moment alone with the file, and SQLite
+    may report SQLITE_BUSY for it without calling the busy handler while
+    another process is opening the same new catalog.
+    """
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def ensure_schema(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
