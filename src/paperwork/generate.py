@@ -128,9 +128,12 @@ def _stage(kind: Kind, doc: DocumentInput, out: Path, ws: Workspace, number: int
 
 
 def _place(staged: _Staged, out: Path) -> Path | None:
-    if staged.pdf is not None:
-        os.replace(staged.pdf, out.with_suffix(".pdf"))
-    os.replace(staged.docx, out)
+    try:
+        if staged.pdf is not None:
+            os.replace(staged.pdf, out.with_suffix(".pdf"))
+        os.replace(staged.docx, out)
+    except OSError as e:
+        raise PaperworkError(f"{out}: cannot write: {e.strerror}") from e
     return out.with_suffix(".pdf") if staged.pdf is not None else None
 
 
