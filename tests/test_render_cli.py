@@ -214,3 +214,15 @@ def test_pdf_without_libreoffice_is_one_line_and_writes_nothing(run, tmp_path, m
         "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui)\n"
     )
     assert not out.exists() and not out.with_suffix(".pdf").exists()
+
+
+def test_unwritable_output_is_one_line(run, tmp_path):
+    src = write_yaml(tmp_path / "qd.yaml", example_data("reward-decision"))
+    (tmp_path / "afile").write_text("not a folder")
+    out = tmp_path / "afile" / "qd.docx"
+    result = run("render", "reward-decision", src, "-o", out)
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {out}: cannot write: {tmp_path / 'afile'} is a file, not a folder\n")
+    result = run("render", "reward-decision", src, "-o", "/proc/paperwork-test/qd.docx", "--no-archive")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: /proc/paperwork-test/qd.docx: cannot write: ")
+    assert len(result.stderr.splitlines()) == 1

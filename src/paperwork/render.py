@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import PaperworkError, TemplateError
+from .errors import InputError, PaperworkError, TemplateError
 
 
 def shipped_template(name: str) -> Path:
@@ -109,15 +109,18 @@ def stage_file(path: Path, data: bytes) -> Path:
 
     ``os.replace(staged, path)`` then puts it in place atomically.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError(f"cannot write: {path.parent} is a file, not a folder", source=str(path))
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException as e:
-        discard(Path(tmp))
+        discard(Path(tmp) if tmp else None)
         if isinstance(e, OSError):
             raise PaperworkError(f"{path}: cannot write: {e.strerror}") from e
         raise
