@@ -160,3 +160,20 @@ def test_every_command_ends_with_an_example(path: list[str]) -> None:
     assert tail.startswith("paperwork ")
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_init_refuses_a_code_no_symbol_could_carry(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--agency-name", "Sở Nội vụ", "--agency-code", "snv",
+                                      "--place", "Cà Mau"])
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --agency-code: 'snv' must be capital letters and digits joined by '-', "
+                             "e.g. SNV or SNV-TĐKT\n")
+    assert not (tmp_path / PROFILE_NAME).exists()
+
+
+def test_a_profile_with_a_bad_code_names_it(tmp_path: Path) -> None:
+    (tmp_path / PROFILE_NAME).write_text('[agency]\nname = "Sở Nội vụ"\ncode = "s n v"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--workspace", str(tmp_path), "register", "list"])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {tmp_path / PROFILE_NAME}: agency.code: must be capital letters and digits "
+                             "joined by '-', e.g. SNV or SNV-TĐKT\n")

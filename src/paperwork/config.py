@@ -18,6 +18,9 @@ from pathlib import Path
 from .errors import InputError, WorkspaceError
 
 PROFILE_NAME = "paperwork.toml"
+# The agency's abbreviation in every ký hiệu (QĐ-SNV): capitals and digits joined by '-'.
+AGENCY_CODE = re.compile(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
+AGENCY_CODE_RULE = "must be capital letters and digits joined by '-', e.g. SNV or SNV-TĐKT"
 ENV_HOME = "PAPERWORK_HOME"
 SERIES_POLICIES = ("per-type", "shared")
 ENGINES = ("whoosh", "tantivy")
@@ -134,7 +137,7 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
     agency_t = table("agency")
     agency = AgencyProfile(
         name=text(agency_t, "agency", "name"),
-        code=text(agency_t, "agency", "code"),
+        code=_code(path, text(agency_t, "agency", "code")),
         parent=text(agency_t, "agency", "parent"),
         place=text(agency_t, "agency", "place"),
     )
@@ -214,6 +217,12 @@ def set_engine(ws: Workspace, engine: str) -> Workspace:
     return load_workspace(ws.root)
 
 
+def _code(path: Path, code: str | None) -> str | None:
+    if code is not None and not AGENCY_CODE.fullmatch(code):
+        raise InputError(AGENCY_CODE_RULE, source=str(path), field="agency.code")
+    return code
+
+
 def _toml_str(value: str) -> str:
     # TOML basic strings share JSON's escapes; ensure_ascii=False keeps Vietnamese readable.
     return json.dumps(value, ensure_ascii=False)
@@ -235,6 +244,8 @@ def init_workspace(
     path = root / PROFILE_NAME
     if path.exists():
         raise InputError("a workspace profile already exists here", source=str(path))
+    if not AGENCY_CODE.fullmatch(agency_code):
+        raise InputError(f"{agency_code!r} {AGENCY_CODE_RULE}", field="--agency-code")
     lines = [
         "# paperwork workspace profile: the agency, numbering policy and archive.",
         "[agency]",

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .config import AGENCY_CODE, AGENCY_CODE_RULE
+
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 
 
@@ -30,8 +32,8 @@ def clean_text(value: str) -> str:
 
 
 def _agency_code(value: str) -> str:
-    if not re.fullmatch(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*", value):
-        raise ValueError("must be capital letters and digits joined by '-', e.g. SNV or SNV-TĐKT")
+    if not AGENCY_CODE.fullmatch(value):
+        raise ValueError(AGENCY_CODE_RULE)
     return value
 
 
