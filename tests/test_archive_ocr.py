@@ -386,3 +386,132 @@ def test_ocr_module_is_not_imported_for_documents_with_text(tmp_path: Path) -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --------------------------------------------------------------------------- archive ocr: text later
+
+INSTALL = "install it with `apt-get install tesseract-ocr tesseract-ocr-vie ghostscript` and `pip install 'paperwork[ocr]'`"
+
+
+def _fake_ocr(scans, calls: list[Path], fail: str | None = None):
+    """Stands in for OCRmyPDF: the scan's text, a PDF/A copy (any PDF will do); ``fail`` fails that file."""
+
+    def fake(path, output, **kwargs):
+        calls.append(Path(path))
+        if fail is not None and Path(path).suffix == fail:
+            raise OcrError(f"{path}: OCR failed: Ghostscript could not read page 1")
+        output.write_bytes(Path(scans["pdf"]).read_bytes())
+        return ocr_module.OcrOutcome(text=EXPECTED, pages=1)
+
+    return fake
+
+
+@pytest.mark.slow
+def test_a_scan_stored_without_ocr_gets_its_text_later(run, scans) -> None:  # noqa: F811
+    """`archive ocr ID`: a PDF/A copy made from the untouched original; text, metadata, index updated."""
+    import pikepdf
+
+    from paperwork.archive.store import hash_file
+
+    added = run("archive", "add", scans["jpeg"], "--ocr", "never", "--title", "Khen thưởng năm 2014")
+    assert added.exit_code == 0, added.output
+    assert run_json(run, "search", "phong trao thi dua yeu nuoc") == []
+    result = run("archive", "ocr", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ocr    #1  qd-2015-phone.jpg  Quyết định, 07/QĐ-SNV, 2015-03-16  [OCR]\n"
+    record = run_json(run, "archive", "show", "1")
+    assert (record["ocr"], record["number"], record["date"]) == ("done", NUMBER, "2015-03-16")
+    assert record["title"] == "Khen thưởng năm 2014"  # given by a person: kept
+    assert Path(record["stored_path"]).read_bytes() == scans["jpeg"].read_bytes()
+    pdfa = Path(record["pdfa_path"])
+    assert hash_file(pdfa) == record["pdfa_sha256"]
+    with pikepdf.open(pdfa) as pdf, pdf.open_metadata() as xmp:
+        assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+    assert recovered_share(EXPECTED, run("archive", "text", "1").stdout) >= 0.9
+    assert [h["id"] for h in run_json(run, "search", "phong trao thi dua yeu nuoc")] == [1]
+    assert [h["id"] for h in run_json(run, "search", "--number", NUMBER)] == [1]
+    verified = run("archive", "verify")
+    assert verified.stdout == "OK: 1 documents, 2 files verified, index in step (1 documents).\n"
+
+
+def test_all_missing_ocrs_exactly_the_documents_without_their_text(
+    ws: Workspace, run, scans, tmp_path: Path, monkeypatch  # noqa: F811
+) -> None:
+    from PIL import Image
+
+    images = []
+    for i, state in enumerate(("skipped", "unavailable", "failed", "partial", "done")):
+        image = tmp_path / f"scan-{state}.png"
+        Image.new("RGB", (200 + i, 300), "white").save(image)
+        images.append(image)
+    good = make_document(tmp_path / "qd.docx")
+    assert run("archive", "add", good, *images, "--ocr", "never").exit_code == 0
+    with sqlite3.connect(ws.catalog_path) as conn:
+        for doc_id, state in enumerate(("skipped", "unavailable", "failed", "partial", "done"), 2):
+            conn.execute("UPDATE archive_documents SET ocr = ? WHERE id = ?", (state, doc_id))
+    calls: list[Path] = []
+    monkeypatch.setattr(ocr_module, "ocr_file", _fake_ocr(scans, calls))
+    result = run("archive", "ocr", "--all-missing")
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0:2] for line in result.stdout.splitlines()] == [
+        ["ocr", "#2"], ["ocr", "#3"], ["ocr", "#4"], ["ocr", "#5"]
+    ]
+    assert [p.name for p in calls] == [Path(run_json(run, "archive", "show", str(i))["stored_path"]).name for i in (2, 3, 4, 5)]
+    states = [run_json(run, "archive", "show", str(i))["ocr"] for i in range(1, 7)]
+    assert states == ["not-needed", "done", "done", "done", "done", "done"]
+    assert run("archive", "ocr", "--all-missing").stdout == "No documents are missing their OCR text.\n"
+    assert run("archive", "verify").exit_code == 0
+
+
+def test_a_failed_document_is_named_by_id_and_the_others_go_on(run, scans, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+    """Metadata a person gave is never replaced by what OCR reads; a failed OCR leaves its row as it was."""
+    good = make_document(tmp_path / "qd.docx")
+    assert run("archive", "add", scans["jpeg"], "--ocr", "never").exit_code == 0
+    assert run("archive", "add", scans["pdf"], "--ocr", "never", "--number", "99/QĐ-UBND").exit_code == 0
+    assert run("archive", "add", good).exit_code == 0
+    before = run_json(run, "archive", "show", "1")
+    calls: list[Path] = []
+    monkeypatch.setattr(ocr_module, "ocr_file", _fake_ocr(scans, calls, fail=".jpg"))
+    result = run("archive", "ocr", "1", "2", "3")
+    assert result.exit_code == 1
+    assert result.stdout == "ocr    #2  qd-2015.pdf  Quyết định, 99/QĐ-UBND, 2015-03-16  [OCR]\n"
+    assert result.stderr.splitlines() == [
+        "id 1 (qd-2015-phone.jpg): OCR failed: Ghostscript could not read page 1",
+        "id 3 (qd.docx): a .docx document has its own text; nothing to OCR",
+    ]
+    assert run_json(run, "archive", "show", "1") == before
+    record = run_json(run, "archive", "show", "2")
+    assert (record["ocr"], record["number"], record["type"]) == ("done", "99/QĐ-UBND", "Quyết định")
+    assert [h["id"] for h in run_json(run, "search", "thi dua yeu nuoc")] == [2]
+    assert run("archive", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("1", "9"), "Error: no document with id 9 in the archive\n"),
+        ((), "Error: give the IDs of the documents to OCR, or --all-missing\n"),
+    ],
+)
+def test_archive_ocr_usage_errors_are_one_line(run, scans, monkeypatch, args, message) -> None:  # noqa: F811
+    calls: list[Path] = []
+    monkeypatch.setattr(ocr_module, "ocr_file", _fake_ocr(scans, calls))
+    assert run("archive", "add", scans["jpeg"], "--ocr", "never").exit_code == 0
+    result = run("archive", "ocr", *args)
+    assert result.exit_code == 2
+    assert (result.stdout, result.stderr) == ("", message)
+    assert calls == []
+    assert run_json(run, "archive", "show", "1")["ocr"] == "skipped"
+
+
+def test_archive_ocr_without_ocr_installed_fails_with_the_install_command(run, scans, monkeypatch) -> None:  # noqa: F811
+    assert run("archive", "add", scans["jpeg"], scans["pdf"], "--ocr", "never").exit_code == 0
+    before = [run_json(run, "archive", "show", i) for i in ("1", "2")]
+    monkeypatch.setattr(ocr_module, "_which", lambda program: None if program == "tesseract" else "/usr/bin/" + program)
+    result = run("archive", "ocr", "--all-missing")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"Error: OCR is unavailable: Tesseract is not installed (tesseract-ocr); {INSTALL}\n"
+    assert [run_json(run, "archive", "show", i) for i in ("1", "2")] == before
+    verified = run("archive", "verify")
+    assert verified.exit_code == 0, verified.output

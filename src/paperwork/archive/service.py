@@ -4,6 +4,9 @@
                                          -> AddReport     per-file failures collected, not raised;
                                                           scans OCRed (archive/ocr.py, lazily)
     add_file(ws, path, meta, source)     -> AddResult     one file, for ``render``; raises
+    ocr_documents(ws, ids, ocr=OcrSettings()) -> OcrReport  OCR stored scans again (stored while
+                                                          OCR was missing, skipped or failed)
+    missing_text_ids(ws)                 -> list[int]     the documents ``OCR_MISSING`` their text
     get_document(ws, id) / document_text(ws, id)
     verify(ws)                           -> VerifyReport  catalog <-> files <-> index
     reindex(ws, progress, engine=None)   -> ReindexReport rebuild the index from the catalog
@@ -51,6 +54,9 @@ __all__ = [
     "AddReport",
     "AddResult",
     "ArchiveStats",
+    "OCR_MISSING",
+    "OcrReport",
+    "OcrResult",
     "DocumentMeta",
     "Problem",
     "ReindexReport",
@@ -60,6 +66,8 @@ __all__ = [
     "add_files",
     "document_text",
     "get_document",
+    "missing_text_ids",
+    "ocr_documents",
     "ArchiveSearcher",
     "open_searcher",
     "reindex",
@@ -320,6 +328,18 @@ class _Ocr:
         return _Scan(state, outcome.text, outcome.pages, output, outcome.problems)
 
 
+def _put_archival_copy(files: FileStore, scan: _Scan, original_sha256: str, name: Path) -> StoredFile | None:
+    """Store the PDF/A copy OCR left in tmp/ beside its original (``add`` and ``ocr`` alike)."""
+    if scan.pdfa is None:
+        return None
+    try:
+        return files.put(scan.pdfa, relative=files.pdfa_relative_path(original_sha256))
+    except OSError as e:
+        raise ArchiveError(f"{name}: cannot copy into the archive: {e}") from e
+    finally:
+        scan.pdfa.unlink(missing_ok=True)
+
+
 def _add_one(
     catalog: Catalog, files: FileStore, ocr: _Ocr, path: Path, meta: DocumentMeta | None, source: str
 ) -> tuple[AddResult, str | None]:
@@ -341,11 +361,9 @@ def _add_one(
         merged = _merge(meta, scan.text)
         try:
             stored = files.put(path, expected_sha256=sha)
-            pdfa = None
-            if scan.pdfa is not None:
-                pdfa = files.put(scan.pdfa, relative=files.pdfa_relative_path(sha))
         except OSError as e:
             raise ArchiveError(f"{path}: cannot copy into the archive: {e}") from e
+        pdfa = _put_archival_copy(files, scan, sha, path)
     finally:
         if scan.pdfa is not None:
             scan.pdfa.unlink(missing_ok=True)
@@ -440,6 +458,114 @@ def add_file(
     if report.index_error is not None:
         raise ArchiveError(f"{path.name} archived as id {result.record.id}, but {report.index_error}")
     return result
+
+
+# --------------------------------------------------------------------------- ocr again
+
+# Documents stored without (all of) their OCR text: ``archive ocr --all-missing``.
+OCR_MISSING = ("unavailable", "failed", "partial", "skipped")
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    record: DocumentRecord  # as catalogued after this run
+    updated: bool = False  # False: OCR failed, the row is as it was
+    has_text: bool = True
+    ocr_problems: tuple[str, ...] = ()  # "page 3: OCR ran past 120 s …", "OCR failed: …"
+
+
+@dataclass(frozen=True)
+class OcrReport:
+    results: tuple[OcrResult, ...]
+    index_error: str | None = None  # the catalog was updated, the index not
+
+    @property
+    def ok(self) -> bool:
+        return self.index_error is None and not any(r.ocr_problems for r in self.results)
+
+
+def missing_text_ids(ws: Workspace) -> list[int]:
+    """Ids of the documents whose OCR did not run or did not finish (``OCR_MISSING``)."""
+    with _catalog(ws) as catalog:
+        return [record.id for record in catalog.records() if record.ocr in OCR_MISSING]
+
+
+def _ocr_stored(
+    catalog: Catalog, files: FileStore, scanner: _Ocr, record: DocumentRecord
+) -> tuple[OcrResult, str | None]:
+    """OCR one stored original into a new PDF/A copy; the text is returned when the row changed."""
+    original = files.absolute(record.stored_path)
+    try:
+        extracted = extract(original)
+    except UnreadableDocumentError as e:
+        return OcrResult(record, has_text=False, ocr_problems=(f"cannot read the stored file: {e.reason}",)), None
+    scan = scanner.scan(original, extracted)
+    try:
+        if scan.state == "not-needed":
+            return OcrResult(record, ocr_problems=("a .docx document has its own text; nothing to OCR",)), None
+        if scan.state == "unavailable":
+            raise OcrUnavailableError(scanner.unavailable or "OCR is unavailable")
+        if scan.state == "failed":
+            return OcrResult(record, has_text=False, ocr_problems=scan.problems), None
+        pdfa = _put_archival_copy(files, scan, record.sha256, Path(record.filename))
+    finally:
+        if scan.pdfa is not None:
+            scan.pdfa.unlink(missing_ok=True)
+    assert pdfa is not None
+    catalog.attach_pdfa(record.id, pdfa, scan.text, scan.state, _merge(None, scan.text))
+    result = OcrResult(catalog.get(record.id), True, bool(scan.text.strip()), scan.problems)
+    return result, scan.text
+
+
+def ocr_documents(
+    ws: Workspace,
+    ids: Iterable[int],
+    *,
+    ocr: OcrSettings | None = None,
+    progress: Progress | None = None,
+) -> OcrReport:
+    """OCR stored documents again, from their untouched originals, the way ``add`` does.
+
+    Each gets a new PDF/A copy, its OCR text and state in the catalog, metadata
+    read off the text where none is catalogued (never replacing what is there),
+    and a new index entry. A document that cannot be OCRed is in its result's
+    ``ocr_problems`` and left as it was; the others go on. Raises ``InputError``
+    for an unknown id (before any OCR) and ``OcrUnavailableError`` when OCR
+    cannot run here (the catalog unchanged).
+    """
+    from dataclasses import replace
+
+    from .ocr import OcrSettings
+
+    settings = replace(ocr or OcrSettings(), mode="always")  # asked for: OCR whatever the text layer
+    files = _store(ws)
+    scanner = _Ocr(files, settings)
+    results: list[OcrResult] = []
+    with _catalog(ws) as catalog:
+        records = []
+        for doc_id in dict.fromkeys(ids):
+            record = catalog.get(doc_id)
+            if record is None:
+                raise InputError(f"no document with id {doc_id} in the archive")
+            records.append(record)
+        feed = _IndexFeed(ws)
+        try:
+            for record in records:
+                try:
+                    result, text = _ocr_stored(catalog, files, scanner, record)
+                except OcrUnavailableError:
+                    raise
+                except ArchiveError as e:
+                    reason = str(e).removeprefix(f"{record.filename}: ")
+                    result, text = OcrResult(record, ocr_problems=(reason,)), None
+                results.append(result)
+                if text is not None:
+                    feed.put(result.record, text)
+                if progress is not None:
+                    progress(1)
+        finally:
+            index_error = feed.close()
+    return OcrReport(tuple(results), index_error)
 
 
 # --------------------------------------------------------------------------- read

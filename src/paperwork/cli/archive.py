@@ -1,4 +1,4 @@
-"""Commands over the archive: ``archive add|show|text|verify|reindex|stats`` and ``search``.
+"""Commands over the archive: ``archive add|ocr|show|text|verify|reindex|stats`` and ``search``.
 
 Thin: parse the options, call ``paperwork.archive.service``, format the result.
 """
@@ -189,6 +189,61 @@ def add(
     if report.ocr_unavailable is not None:
         unread = sum(1 for r in report.added if r.record.ocr == "unavailable" and not r.duplicate)
         click.echo(f"Note: {unread} scan(s) stored without text. {report.ocr_unavailable}", err=True)
+    if report.index_error is not None:
+        raise ArchiveError(report.index_error)
+    if not report.ok:
+        ctx.exit(1)
+
+
+@archive.command("ocr")
+@click.argument("doc_ids", metavar="[ID]...", nargs=-1, type=int)
+@click.option("--all-missing", is_flag=True, help="Every document whose OCR was unavailable, skipped, failed or partial.")
+@click.option(
+    "--ocr-timeout",
+    type=float,
+    metavar="SECONDS",
+    help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).",
+)
+@click.option(
+    "--ocr-jobs", type=int, metavar="N", help="Pages OCRed at once (default: [ocr] jobs, else every core)."
+)
+@click.pass_context
+def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs) -> None:
+    """OCR stored documents ID... again (or --all-missing), from their untouched originals.
+
+    For scans stored while OCR was not installed, with --ocr never, or whose OCR
+    failed or ran past the time limit: the PDF/A-2b copy is made as `archive add`
+    makes it, and the text, the OCR state and the metadata nobody gave are
+    catalogued and indexed. A document that cannot be OCRed is named on stderr
+    with its id; the others go on (exit status 1).
+
+    Example:
+
+        paperwork archive ocr 12 15
+
+        paperwork archive ocr --all-missing --ocr-timeout 300
+    """
+    from ..archive.ocr import OcrSettings
+    from ..archive.service import missing_text_ids, ocr_documents
+
+    if not doc_ids and not all_missing:
+        raise InputError("give the IDs of the documents to OCR, or --all-missing")
+    ws = get_workspace(ctx)
+    settings = OcrSettings(
+        page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
+        jobs=ws.ocr_jobs if ocr_jobs is None else ocr_jobs,
+    )
+    ids = list(doc_ids) + (missing_text_ids(ws) if all_missing else [])
+    if not ids:
+        click.echo("No documents are missing their OCR text.")
+        return
+    report = ocr_documents(ws, ids, ocr=settings)
+    for result in report.results:
+        record = result.record
+        for problem in result.ocr_problems:
+            click.echo(f"id {record.id} ({record.filename}): {problem}", err=True)
+        if result.updated:
+            click.echo(f"ocr    #{record.id}  {record.filename}  {_describe(record)}{_text_note(result)}")
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
     if not report.ok:
