@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_archive_support import make_document, ws  # noqa: F401
 
-from paperwork.archive import service
+from paperwork.archive import service, upkeep
 from paperwork.archive.extract import UnreadableDocumentError
 from paperwork.archive.store import Catalog, DocumentMeta, FileStore
 from paperwork.config import Workspace
@@ -98,7 +98,7 @@ def test_add_file_raises_for_an_unreadable_file(ws: Workspace, tmp_path: Path) -
     bad.write_bytes(b"not a pdf")
     with pytest.raises(UnreadableDocumentError, match="bad.pdf: not a readable PDF"):
         service.add_file(ws, bad)
-    assert service.stats(ws).documents == 0
+    assert upkeep.stats(ws).documents == 0
     assert not ws.files_dir.exists() or list(FileStore(ws.archive).iter_stored()) == []
 
 
@@ -120,7 +120,7 @@ def test_index_of_another_schema_is_not_rebuilt_by_add(ws: Workspace, tmp_path: 
     assert json.loads(sentinel.read_text())["schema_version"] == 0  # left alone
     with pytest.raises(IndexVersionError):
         service.search(ws, "khen")
-    assert service.reindex(ws).indexed == 2
+    assert upkeep.reindex(ws).indexed == 2
     assert {h.id for h in service.search(ws, "giấy khen")} == {first.record.id, report.added[0].record.id}
 
 

@@ -12,5 +12,6 @@
     folding.py  Vietnamese folding shared by both engines (đ/Đ/Ð -> d)
     query.py    the archivist's query language parsed into an engine-free Query
     searching.py  open the index once for many searches; the light path of `paperwork search`
-    service.py  add / verify / reindex (--engine) / stats: store + extract + index
+    service.py  add (with OCR of scans), ocr again, show/text: store + extract + index
+    upkeep.py   verify / reindex (--engine; repairs what a killed add left) / stats
 """

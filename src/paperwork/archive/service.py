@@ -8,10 +8,7 @@
                                                           OCR was missing, skipped or failed)
     missing_text_ids(ws)                 -> list[int]     the documents ``OCR_MISSING`` their text
     get_document(ws, id) / document_text(ws, id)
-    verify(ws)                           -> VerifyReport  catalog <-> files <-> index
-    reindex(ws, progress, engine=None)   -> ReindexReport rebuild the index from the catalog
-                                                          (another engine: switched in paperwork.toml)
-    stats(ws)                            -> ArchiveStats  with the engine and a recommendation
+    (verify, reindex and stats live in upkeep.py)
     search(ws, text, **options)          -> list[SearchHit]
     open_searcher(ws)                    -> ArchiveSearcher  opens the index once, for many searches
 
@@ -23,18 +20,16 @@ Nothing here prints: progress is a callback, problems are returned or raised.
 from __future__ import annotations
 
 import fcntl
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Workspace
-from ..errors import ArchiveError, IndexVersionError, InputError, OcrError, OcrUnavailableError, PaperworkError
-from .extract import SUPPORTED_SUFFIXES, Extracted, UnreadableDocumentError, detect_metadata, extract
+from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError, PaperworkError
+from .extract import Extracted, UnreadableDocumentError, detect_metadata, extract
 from .store import (
-    PDFA_SUFFIX,
     SOURCES,
     Catalog,
     CatalogRow,
@@ -46,21 +41,17 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .index import IndexDocument, SearchHit, SearchIndex
+    from .index import IndexDocument, SearchIndex
     from .ocr import OcrSettings
 
 __all__ = [
     "AddFailure",
     "AddReport",
     "AddResult",
-    "ArchiveStats",
     "OCR_MISSING",
     "OcrReport",
     "OcrResult",
     "DocumentMeta",
-    "Problem",
-    "ReindexReport",
-    "VerifyReport",
     "add_documents",
     "add_file",
     "add_files",
@@ -70,11 +61,8 @@ __all__ = [
     "ocr_documents",
     "ArchiveSearcher",
     "open_searcher",
-    "reindex",
     "search",
-    "stats",
     "stored_path",
-    "verify",
 ]
 
 # Documents are handed to the index this many at a time: one writer commit per
@@ -113,51 +101,6 @@ class AddReport:
     def ok(self) -> bool:
         problems = any(result.ocr_problems for result in self.added)
         return not self.failed and self.index_error is None and not problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # modified, missing, stray, leftover, not-indexed, not-catalogued, index
-    message: str
-    doc_id: int | None = None
-    path: str | None = None
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    documents: int
-    files_checked: int
-    index_documents: int | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass(frozen=True)
-class ReindexReport:
-    indexed: int
-    engine: str = "whoosh"
-    switched: bool = False  # the workspace setting was changed to ``engine``
-    adopted: tuple[int, ...] = ()  # stray stored files taken into the catalog
-    removed_temps: int = 0  # copies abandoned by killed writers
-    skipped: tuple[Problem, ...] = ()  # what reindex could not repair
-
-
-@dataclass(frozen=True)
-class ArchiveStats:
-    documents: int
-    total_size: int
-    by_type: tuple[tuple[str | None, int], ...]
-    by_year: tuple[tuple[str | None, int], ...]
-    by_source: tuple[tuple[str | None, int], ...]
-    index_documents: int | None
-    index_size: int | None
-    index_state: str  # "ok", or why the index cannot be read
-    engine: str = "whoosh"  # the workspace setting
-    index_engine: str | None = None  # the engine that built the index on disk
-    recommendation: str | None = None  # switch engines: why and how
 
 
 # --------------------------------------------------------------------------- helpers
@@ -595,229 +538,3 @@ def document_text(ws: Workspace, doc_id: int) -> str:
 # ArchiveSearcher, open_searcher and search live in searching.py (a light module: the
 # `paperwork search` command imports neither the store nor the extractors).
 from .searching import ArchiveSearcher, open_searcher, search  # noqa: E402
-
-
-# --------------------------------------------------------------------------- verify
-
-
-def _check_files(files: FileStore, records: Sequence[DocumentRecord]) -> tuple[list[Problem], int]:
-    """Re-hash every stored file: the originals and the archival PDF/A copies of scans."""
-    problems: list[Problem] = []
-    checked = 0
-    for record in records:
-        label = f"id {record.id} ({record.filename})"
-        copies = [("stored file", record.stored_path, record.sha256)]
-        if record.pdfa_path:
-            copies.append(("archival PDF/A copy", record.pdfa_path, record.pdfa_sha256))
-        for what, rel, expected in copies:
-            path = files.absolute(rel)
-            try:
-                sha = hash_file(path)
-            except FileNotFoundError:
-                problems.append(Problem("missing", f"{label}: {what} missing: {path}", record.id, str(path)))
-                continue
-            except OSError as e:
-                problems.append(
-                    Problem("missing", f"{label}: {what} unreadable: {path}: {e.strerror}", record.id, str(path))
-                )
-                continue
-            checked += 1
-            if sha != expected:
-                problems.append(
-                    Problem("modified", f"{label}: {what} modified (SHA-256 differs): {path}", record.id, str(path))
-                )
-    known = {record.stored_path for record in records} | {r.pdfa_path for r in records if r.pdfa_path}
-    for rel in files.iter_stored():
-        if rel not in known:
-            problems.append(Problem("stray", f"stray file not in the catalog: {files.absolute(rel)}", None, rel))
-    for tmp in files.leftover_temps():
-        problems.append(Problem("leftover", f"leftover copy of an interrupted add: {tmp}", None, str(tmp)))
-    return problems, checked
-
-
-def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | None]:
-    index = _index_module()
-    if not index.index_exists(ws.index_dir):
-        if not ids:
-            return [], None
-        return [Problem("index", f"search index missing: {ws.index_dir}: {REINDEX_HINT}")], None
-    try:
-        search_index = index.open_index(ws.index_dir, ws.engine)
-    except IndexVersionError as e:
-        return [Problem("index", str(e))], None
-    except ArchiveError as e:
-        return [Problem("index", f"search index unreadable: {e}")], None
-    with search_index:
-        # An empty Whoosh index has no id column to read (NotImplementedError).
-        indexed = search_index.ids() if search_index.count() else set()
-    problems = [
-        Problem("not-indexed", f"id {i}: catalogued but missing from the search index", i)
-        for i in sorted(ids - indexed)
-    ]
-    problems += [
-        Problem("not-catalogued", f"id {i}: in the search index but not in the catalog", i)
-        for i in sorted(indexed - ids)
-    ]
-    return problems, len(indexed)
-
-
-def verify(ws: Workspace) -> VerifyReport:
-    """Re-hash every stored file and compare catalog, files and index."""
-    files = _store(ws)
-    with _catalog(ws) as catalog:
-        records = catalog.records()
-        problems, checked = _check_files(files, records)
-    index_problems, index_count = _check_index(ws, {r.id for r in records})
-    return VerifyReport(len(records), checked, index_count, tuple(problems + index_problems))
-
-
-# --------------------------------------------------------------------------- reindex
-
-_CONTENT_NAME = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<suffix>\.[a-z0-9]+)?$")
-
-
-def _adopt_strays(catalog: Catalog, files: FileStore) -> tuple[list[int], list[Problem]]:
-    """Catalogue stored files left without a row by a killed ``add`` (the name is the hash)."""
-    records = catalog.records()
-    known = {record.stored_path for record in records} | {r.pdfa_path for r in records if r.pdfa_path}
-    adopted: list[int] = []
-    skipped: list[Problem] = []
-    archival: list[str] = []
-    for rel in files.iter_stored():
-        if rel in known:
-            continue
-        if rel.endswith(PDFA_SUFFIX):
-            archival.append(rel)  # after the originals: its scan may be adopted just now
-            continue
-        path = files.absolute(rel)
-        match = _CONTENT_NAME.match(path.name)
-        if not match or hash_file(path) != match["sha"] or match["suffix"] not in SUPPORTED_SUFFIXES:
-            skipped.append(Problem("stray", f"stray file not in the catalog, left as is: {path}", None, rel))
-            continue
-        try:
-            extracted = extract(path)
-        except UnreadableDocumentError as e:
-            skipped.append(Problem("stray", f"stray file not in the catalog: {path}: {e.reason}", None, rel))
-            continue
-        doc_id, _ = catalog.insert(
-            CatalogRow(
-                sha256=match["sha"],
-                filename=path.name,
-                stored_path=rel,
-                size=path.stat().st_size,
-                meta=_merge(None, extracted.text),
-                pages=extracted.pages,
-                source="imported",
-                text=extracted.text,
-                ocr=None if extracted.needs_ocr else "not-needed",
-            )
-        )
-        adopted.append(doc_id)
-    skipped += _adopt_archival_copies(catalog, files, archival)
-    return adopted, skipped
-
-
-def _adopt_archival_copies(catalog: Catalog, files: FileStore, paths: Sequence[str]) -> list[Problem]:
-    """Attach a PDF/A copy a killed ``add`` stored beside its scan; its text layer is the OCR text."""
-    skipped: list[Problem] = []
-    for rel in paths:
-        path = files.absolute(rel)
-        match = _CONTENT_NAME.match(path.name.removesuffix(PDFA_SUFFIX))
-        doc_id = catalog.id_for_sha(match["sha"]) if match and not match["suffix"] else None
-        record = catalog.get(doc_id) if doc_id is not None else None
-        if record is None or record.pdfa_path:
-            skipped.append(Problem("stray", f"stray file not in the catalog, left as is: {path}", None, rel))
-            continue
-        try:
-            text = extract(path).text
-        except UnreadableDocumentError as e:
-            skipped.append(Problem("stray", f"stray file not in the catalog: {path}: {e.reason}", None, rel))
-            continue
-        pdfa = StoredFile(hash_file(path), rel, path.stat().st_size)
-        catalog.attach_pdfa(record.id, pdfa, text, "done", _merge(None, text))
-    return skipped
-
-
-def _remove_leftovers(files: FileStore) -> int:
-    removed = 0
-    for tmp in files.leftover_temps():
-        tmp.unlink(missing_ok=True)
-        removed += 1
-    return removed
-
-
-def reindex(
-    ws: Workspace,
-    progress: Callable[[int], None] | None = None,
-    *,
-    total: Callable[[int], None] | None = None,
-    engine: str | None = None,
-) -> ReindexReport:
-    """Tidy up after an interrupted ``add``, then rebuild the index from the catalog.
-
-    Whatever is at the index path (missing, damaged, another schema version or
-    engine) is replaced by a new index of ``engine`` (default: the workspace's),
-    swapped in whole; another engine than the workspace's is then recorded in
-    paperwork.toml. ``total`` is told the number of documents first; ``progress``
-    then gets the number indexed so far.
-    """
-    from ..config import ENGINES, set_engine
-
-    engine = engine or ws.engine
-    if engine not in ENGINES:
-        raise InputError(f"{engine!r} is not one of {', '.join(ENGINES)}", field="engine")
-    files = _store(ws)
-    index = _index_module()
-    index.engine_class(engine)  # a missing engine is reported before anything is touched
-    with _catalog(ws) as catalog:
-        removed = _remove_leftovers(files)
-        adopted, skipped = _adopt_strays(catalog, files)
-        if total is not None:
-            total(catalog.count())
-        docs = (_index_document(record, text) for record, text in catalog.iter_with_text())
-        with _creation_lock(ws):
-            new_index = index.build_index(ws.index_dir, docs, engine, progress)
-        with new_index:
-            indexed = new_index.count()
-    switched = engine != ws.engine
-    if switched:
-        set_engine(ws, engine)
-    return ReindexReport(indexed, engine, switched, tuple(adopted), removed, tuple(skipped))
-
-
-# --------------------------------------------------------------------------- stats
-
-
-def stats(ws: Workspace) -> ArchiveStats:
-    with _catalog(ws) as catalog:
-        documents = catalog.count()
-        total_size = catalog.total_size()
-        by_type = tuple(catalog.count_by("type"))
-        by_year = tuple(catalog.count_by("year"))
-        by_source = tuple(catalog.count_by("source"))
-    index = _index_module()
-    index_documents = index_size = built_by = None
-    if not index.index_exists(ws.index_dir):
-        state = "missing"
-    else:
-        try:
-            built_by = index.index_engine(ws.index_dir)
-            with index.open_index(ws.index_dir, ws.engine) as search_index:
-                index_documents = search_index.count()
-                index_size = search_index.size_bytes()
-            state = "ok"
-        except ArchiveError as e:
-            state = str(e)
-    return ArchiveStats(
-        documents,
-        total_size,
-        by_type,
-        by_year,
-        by_source,
-        index_documents,
-        index_size,
-        state,
-        engine=ws.engine,
-        index_engine=built_by,
-        recommendation=index.recommend_engine(ws.engine, documents),
-    )

@@ -302,7 +302,7 @@ def verify(ctx) -> None:
 
         paperwork archive verify
     """
-    from ..archive.service import verify as verify_archive
+    from ..archive.upkeep import verify as verify_archive
 
     report = verify_archive(get_workspace(ctx))
     for problem in report.problems:
@@ -343,7 +343,7 @@ def reindex(ctx, engine: str | None) -> None:
 
         paperwork archive reindex --engine tantivy
     """
-    from ..archive.service import reindex as reindex_archive
+    from ..archive.upkeep import reindex as reindex_archive
 
     ws = get_workspace(ctx)
     if _is_tty(err=True):
@@ -391,7 +391,7 @@ def stats(ctx, as_json: bool) -> None:
 
         paperwork archive stats
     """
-    from ..archive.service import stats as archive_stats
+    from ..archive.upkeep import stats as archive_stats
 
     s = archive_stats(get_workspace(ctx))
     if as_json:
