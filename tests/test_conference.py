@@ -111,6 +111,8 @@ def test_documents_cite_each_other(pack):
     _, _, out, _ = pack
     certificate = full_text(open_docx(out / "bang-khen-05-nguyen-van-hung.docx"))
     assert "Quyết định số 125/QĐ-BNV ngày 27 tháng 02 năm 2023" in certificate and "Nguyễn Văn Hùng" in certificate
+    # The form of award alone in big letters; the authority stands above it.
+    assert "\nBẰNG KHEN\n" in certificate and "BẰNG KHEN CỦA" not in certificate
     invitation = full_text(open_docx(out / "giay-moi-03-so-noi-vu-tinh-ben-tre.docx"))
     assert "Bà Nguyễn Thị Ngọc Giàu" in invitation and "Số: 03/GM-SNV" in invitation
     minutes = full_text(open_docx(out / "bien-ban-hoi-nghi.docx"))

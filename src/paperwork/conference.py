@@ -184,7 +184,11 @@ def _certificate_items(conf: ConferenceInput, path: Path, numbers: DecisionNumbe
     for i, decision in enumerate(conf.rewards):
         number, date = numbers.get(i) or (decision.get("number"), decision.get("date"))
         ref = {"number": number if number is not None else 1, "date": str(date) if date else None}
-        base = {k: decision[k] for k in ("place", "agency", "award", "issuer_title", "signer") if k in decision}
+        base = {k: decision[k] for k in ("place", "agency", "issuer_title", "signer") if k in decision}
+        if isinstance(decision.get("award"), str):
+            # The certificate prints the form of award alone, in big letters, under the
+            # authority: "Bằng khen của Bộ trưởng Bộ Nội vụ" -> "Bằng khen".
+            base["award"] = decision["award"].split(" của ", 1)[0]
         if isinstance(decision.get("achievement"), str):
             base["achievement"] = _capitalised(decision["achievement"])
         for j, awardee in enumerate(decision.get("awardees") or []):
