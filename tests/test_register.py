@@ -24,7 +24,8 @@ from paperwork import db
 from paperwork.cli import cli
 from paperwork.config import Numbering, init_workspace
 from paperwork.errors import InputError, NumberInUseError, RegisterError
-from paperwork.register import REGISTER_HEADINGS, SHARED_SERIES, Entry, Register, register_rows
+from paperwork.export import REGISTER_HEADINGS, register_rows
+from paperwork.register import SHARED_SERIES, Entry, Register
 
 HEADINGS = [
     "Số, ký hiệu văn bản",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, WorkspaceError
+from .files import write_atomic
 
 PROFILE_NAME = "paperwork.toml"
 # The agency's abbreviation in every ký hiệu (QĐ-SNV): capitals and digits joined by '-'.
@@ -208,12 +209,7 @@ def set_engine(ws: Workspace, engine: str) -> Workspace:
         else:
             section = f"\nengine = {value}" + section
         text = text[:start] + section + text[end:]
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise WorkspaceError(f"{path}: cannot write the workspace profile: {e}") from e
+    write_atomic(path, text.encode("utf-8"))
     return load_workspace(ws.root)
 
 
@@ -268,9 +264,7 @@ def init_workspace(
         'engine = "whoosh"',
         "",
     ]
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, "\n".join(lines).encode("utf-8"))
     ws = load_workspace(root)
     ws.archive.mkdir(parents=True, exist_ok=True)
     return ws

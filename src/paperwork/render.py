@@ -12,15 +12,15 @@ and a variable the template asks for that the context lacks is an error
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, PaperworkError, TemplateError
+from .errors import TemplateError
+from .files import discard, write_atomic  # noqa: F401  (re-exported for callers)
+from .files import stage as stage_file  # noqa: F401
 
 
 def shipped_template(name: str) -> Path:
@@ -102,45 +102,3 @@ def render_bytes(template: Path, context: dict[str, Any]) -> bytes:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as e:
         # python-docx raises these for a file that is not a .docx package.
         raise TemplateError(f"template {template}: cannot be read as a .docx template: {e}") from e
-
-
-def stage_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file beside ``path`` (fsynced); return it.
-
-    ``os.replace(staged, path)`` then puts it in place atomically.
-    """
-    if path.parent.exists() and not path.parent.is_dir():
-        raise InputError(f"cannot write: {path.parent} is a file, not a folder", source=str(path))
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException as e:
-        discard(Path(tmp) if tmp else None)
-        if isinstance(e, OSError):
-            raise PaperworkError(f"{path}: cannot write: {e.strerror}") from e
-        raise
-    return Path(tmp)
-
-
-def discard(*paths: Path | None) -> None:
-    for p in paths:
-        if p is not None:
-            try:
-                os.unlink(p)
-            except FileNotFoundError:
-                pass
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename: never a half-written file."""
-    staged = stage_file(path, data)
-    try:
-        os.replace(staged, path)
-    except OSError as e:
-        discard(staged)
-        raise PaperworkError(f"{path}: cannot write: {e.strerror}") from e

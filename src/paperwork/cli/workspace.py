@@ -136,7 +136,9 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
         paperwork register list --year 2025 --format csv -o so-di-2025.csv
         paperwork register list --year 2025 --format xlsx -o so-di-2025.xlsx
     """
-    from ..register import Register, atomic_write, csv_text, write_xlsx
+    from ..export import csv_text, write_xlsx
+    from ..files import write_atomic
+    from ..register import Register
 
     register = Register.for_workspace(get_workspace(ctx))
     entries = register.entries(year, series=series)
@@ -158,7 +160,7 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
     if output is None:
         click.echo(text, nl=False)
         return
-    atomic_write(output, lambda tmp: tmp.write_bytes(text.encode(encoding)))
+    write_atomic(output, text.encode(encoding))
     click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
 
 
