@@ -22,63 +22,74 @@ never leave the engine modules, results are :class:`SearchHit` dataclasses::
 Both engines index the same things the same way (folding.py does the Vietnamese part):
 folded words with positions (phrases, ``~``), the words that carry diacritics as written
 (exact matches rank first), the whole document number, type, year, date and agency as
-filters, and the text for snippets built here (:func:`make_snippet`, matches in «»).
+filters, and the text for snippets (snippets.py, :func:`make_snippet`, matches in «»).
 
 Writers of either engine hold ``paperwork-write.lock`` inside the index folder (flock,
 with a timeout): adds, deletes and rebuilds of one index are serialised across processes.
+The folder's files (sentinel, lock, swap-in) are indexfiles.py's; this module re-exports
+what callers import from it.
 """
 
 from __future__ import annotations
 
-import codecs
-import errno
-import fcntl
 import importlib
-import json
-import os
-import re
 import shutil
 import tempfile
-import time
-import unicodedata
-import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from paperwork.archive.folding import WORD, collapse_spaces, fold, fold_words, within_one_edit
+from paperwork.archive.folding import collapse_spaces, fold_words
+from paperwork.archive.indexfiles import (
+    LOCK_RETRY_DELAY,
+    LOCK_TIMEOUT,
+    SENTINEL,
+    WRITE_LOCK,
+    dir_size,
+    index_engine,
+    index_exists,
+    read_sentinel,
+    swap_in,
+    write_lock,
+    write_sentinel,
+)
+from paperwork.archive.names import DEFAULT_ENGINE, ENGINES, REINDEX
 from paperwork.archive.query import Query
-from paperwork.errors import ArchiveError, ArchiveLockedError, IndexVersionError, InputError
+from paperwork.archive.snippets import SNIPPET_CHARS, make_snippet
+from paperwork.errors import ArchiveError, IndexVersionError, InputError
 
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
+    "LOCK_RETRY_DELAY",
+    "LOCK_TIMEOUT",
+    "REINDEX",
     "SCHEMA_VERSION",
     "SENTINEL",
+    "SNIPPET_CHARS",
+    "WRITE_LOCK",
     "BaseIndex",
+    "EngineUnavailableError",
     "IndexDocument",
     "SearchHit",
     "SearchIndex",
     "build_index",
     "create_index",
+    "dir_size",
     "engine_class",
     "index_engine",
     "index_exists",
     "make_snippet",
     "open_index",
+    "read_sentinel",
     "recommend_engine",
+    "write_lock",
 ]
 
 SCHEMA_VERSION = 1
-ENGINES = ("whoosh", "tantivy")
-DEFAULT_ENGINE = "whoosh"
-SENTINEL = "paperwork-index.json"
-WRITE_LOCK = "paperwork-write.lock"
-REINDEX = "run `paperwork archive reindex`"
 
 # Measured by benchmarks/bench_search.py on this kind of machine (2 cores, README,
 # "Choosing an engine"): at 5,000 documents Whoosh answers every class within ~0.2 s p95;
@@ -86,10 +97,6 @@ REINDEX = "run `paperwork archive reindex`"
 # search ~0.8 s. `paperwork archive stats` recommends Tantivy from here (about one year
 # of an office's documents).
 WHOOSH_SLOW_FROM = 10_000
-
-LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one
-LOCK_RETRY_DELAY = 0.1
-SNIPPET_CHARS = 200
 
 _ENGINE_MODULES = {
     "whoosh": ("paperwork.archive.engines.whoosh_engine", "WhooshIndex"),
@@ -190,272 +197,6 @@ def date_range(query: Query) -> tuple[int, int] | None:
     return lo, hi
 
 
-# ----------------------------------------------------------------------- snippets
-
-# Snippets must find the query's words in 20 texts within a few milliseconds. fold() is
-# exact but costs ~1 ms on a 7 KB text (str.translate looks every letter up in a dict),
-# so matching uses a cheaper stand-in of the same length, all ASCII: letters of lower-cased
-# text folded by C codecs (Vietnamese letters through a charmap, the rare others through
-# the error handler: fold() for letters of folding.py's table, "Z" for any other word
-# character, which no folded lower-case term contains, a space for anything else).
-_VIETNAMESE = (
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđð"
-    "äåçëîïñöûüÿ"
-)
-_PUNCTUATION = "\u00a0“”‘’–—…«»•"
-_FAST_CHARS = _VIETNAMESE + _PUNCTUATION
-_FAST_ENCODING = codecs.charmap_build(
-    "".join(chr(i) for i in range(128)) + _FAST_CHARS + "\ufffe" * (128 - len(_FAST_CHARS))
-)
-_FAST_BYTES = bytes(range(128)) + (
-    fold(_VIETNAMESE) + " " * len(_PUNCTUATION) + " " * (128 - len(_FAST_CHARS))
-).encode("ascii")
-
-
-def _fast_fold_errors(error: UnicodeError) -> tuple[str, int]:
-    assert isinstance(error, UnicodeEncodeError)
-    out = []
-    for c in error.object[error.start : error.end]:
-        f = fold(c)
-        if len(f) == 1 and f.isascii():
-            out.append(f if f.isalnum() or f == "_" or not c.isalnum() else "Z")
-        else:
-            out.append("Z" if c.isalnum() or c == "_" else " ")
-    return "".join(out), error.end
-
-
-codecs.register_error("paperwork-snippet-fold", _fast_fold_errors)
-
-
-def _fast_fold(text: str) -> str | None:
-    """An ASCII stand-in for fold(text), position by position; None if lengths would differ."""
-    if not unicodedata.is_normalized("NFC", text):
-        return None
-    lower = text.lower()
-    if len(lower) != len(text):
-        return None
-    encoded, _ = codecs.charmap_encode(lower, "paperwork-snippet-fold", _FAST_ENCODING)
-    return encoded.translate(_FAST_BYTES).decode("ascii")
-
-
-def _match_spans(text: str, terms: frozenset[str], fuzzy: frozenset[str]) -> Iterator[tuple[int, int, str]]:
-    """(start, end, folded word) of every ``\\w+`` word of ``text`` that is a term (or near one)."""
-    if not terms and not fuzzy:
-        return iter(())
-    stand_in = None if fuzzy or not all(t.isascii() for t in terms) else _fast_fold(text)
-    if stand_in is None:  # the exact path: every word folded and compared
-        folded = fold(text)
-        if len(folded) != len(text):  # lower() changed a length (rare letters): no offsets
-            folded = "".join(fold(c)[:1] or " " for c in text)
-        return (
-            (m.start(), m.end(), m.group())
-            for m in WORD.finditer(folded)
-            if m.group() in terms or (fuzzy and any(within_one_edit(m.group(), f) for f in fuzzy))
-        )
-    # The same words found by the regex engine: a whole \w+ run equal to a term.
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.ASCII)
-    return ((m.start(), m.end(), m.group()) for m in pattern.finditer(stand_in))
-
-
-def _densest(
-    found: Iterator[tuple[int, int, str]], reach: int, most: int
-) -> tuple[int, list[tuple[int, int, str]]]:
-    """The first span starting the window of ``reach`` chars with the most distinct words.
-
-    Returns its index and the spans read so far: matches are read lazily and the search
-    stops at the first window holding ``most`` distinct words (no later one can beat it),
-    so a text full of a common word costs a window, not the whole text.
-    """
-    spans: list[tuple[int, int, str]] = []
-    more = True
-
-    def have(k: int) -> bool:  # is spans[k] there (reading one more match if needed)?
-        nonlocal more
-        while more and k >= len(spans):
-            nxt = next(found, None)
-            if nxt is None:
-                more = False
-            else:
-                spans.append(nxt)
-        return k < len(spans)
-
-    best, best_count = 0, 0
-    counts: Counter[str] = Counter()
-    i = j = 0
-    while have(i):
-        start = spans[i][0]
-        if j < i:
-            j = i
-            counts.clear()
-        while have(j) and spans[j][1] <= start + reach:
-            counts[spans[j][2]] += 1
-            j += 1
-        if len(counts) > best_count:
-            best, best_count = i, len(counts)
-            if best_count >= most:
-                break
-        if j > i:  # slide: span i leaves the window
-            word = spans[i][2]
-            counts[word] -= 1
-            if not counts[word]:
-                del counts[word]
-        i += 1
-    return best, spans
-
-
-def make_snippet(
-    text: str,
-    terms: frozenset[str],
-    fuzzy: frozenset[str] = frozenset(),
-    width: int = SNIPPET_CHARS,
-    *,
-    collapsed: bool = False,
-) -> str:
-    """One line of ``text`` around the densest group of matches, matches wrapped in «».
-
-    ``collapsed``: the text has no runs of white space (as stored by the Tantivy engine).
-    """
-    if not collapsed:
-        text = collapse_spaces(text)
-    most = len(terms) if not fuzzy else len(text)  # with word~, any number of words can match
-    found = _match_spans(text, terms, fuzzy)
-    best, spans = _densest(found, width - 40, most)
-    if not spans:
-        if len(text) <= width:
-            return text
-        return text[:width].rsplit(" ", 1)[0] + " …"
-    begin = max(0, spans[best][0] - 40)
-    if begin:
-        space = text.find(" ", begin)
-        begin = space + 1 if 0 <= space < spans[best][0] else spans[best][0]
-    end = min(len(text), begin + width)
-    if end < len(text):
-        space = text.rfind(" ", begin, end)
-        end = space if space > spans[best][1] else end
-    for span in found:  # the matches after the window that still fit on the line
-        spans.append(span)
-        if span[0] >= end:
-            break
-    out: list[str] = ["… "] if begin else []
-    pos = begin
-    for start, stop, _ in spans:
-        if start >= begin and stop <= end:
-            out += [text[pos:start], "«", text[start:stop], "»"]
-            pos = stop
-    out.append(text[pos:end])
-    if end < len(text):
-        out.append(" …")
-    return "".join(out)
-
-
-# ------------------------------------------------------------------ files and locks
-
-
-def _write_sentinel(path: Path, engine: str) -> None:
-    info = {
-        "schema_version": SCHEMA_VERSION,
-        "engine": engine,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "build": uuid.uuid4().hex,
-    }
-    tmp = path / f".{SENTINEL}.tmp"
-    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path / SENTINEL)
-
-
-def read_sentinel(path: Path) -> dict[str, Any]:
-    """The sentinel of the index at ``path``; ArchiveError (asking for reindex) if unusable."""
-    path = Path(path)
-    sentinel = path / SENTINEL
-    if not path.is_dir():
-        raise ArchiveError(f"no search index at {path}: {REINDEX}")
-    if not sentinel.is_file():
-        raise ArchiveError(
-            f"{path} has no {SENTINEL} (not a paperwork index, or an unfinished one): {REINDEX}"
-        )
-    try:
-        info = json.loads(sentinel.read_text(encoding="utf-8"))
-        if not isinstance(info, dict) or "schema_version" not in info:
-            raise ValueError("no schema_version")
-    except (OSError, ValueError) as e:
-        raise ArchiveError(f"cannot read {sentinel} ({e}): {REINDEX}") from e
-    return info
-
-
-def index_exists(path: Path) -> bool:
-    """True if ``path`` holds a paperwork index (of any engine or schema version)."""
-    return (Path(path) / SENTINEL).is_file()
-
-
-def index_engine(path: Path) -> str:
-    """The engine that built the index at ``path`` (indexes older than the field: whoosh)."""
-    return str(read_sentinel(Path(path)).get("engine", "whoosh"))
-
-
-@contextmanager
-def write_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold the writer lock of the index folder ``path`` (nothing to hold if there is none).
-
-    flock on a file inside the folder; a lock taken on a folder that a rebuild has swapped
-    out meanwhile is let go and taken again on the new one.
-    """
-    lock_path = Path(path) / WRITE_LOCK
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except FileNotFoundError:  # no folder (yet), or swapped away just now
-            if not Path(path).is_dir():
-                yield
-                return
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            os.close(fd)
-            if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise ArchiveError(f"cannot lock the search index {path}: {e}") from e
-            if time.monotonic() >= deadline:
-                raise ArchiveLockedError(
-                    f"the search index {path} is being written by another process"
-                    f" (waited {timeout:g} s): try again later"
-                ) from None
-            time.sleep(LOCK_RETRY_DELAY)
-            continue
-        try:
-            current = os.stat(lock_path)
-        except FileNotFoundError:
-            current = None
-        if current is None or current.st_ino != os.fstat(fd).st_ino:
-            os.close(fd)  # the folder was swapped while we waited: lock the new one
-            continue
-        try:
-            yield
-        finally:
-            os.close(fd)  # releases the flock
-        return
-
-
-def _swap_in(new: Path, path: Path) -> None:
-    """Put the directory ``new`` in the place of ``path``; the old one goes only after."""
-    if not path.exists():
-        os.rename(new, path)
-        return
-    old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
-    os.rename(path, old)
-    try:
-        os.rename(new, path)
-    except OSError:
-        os.rename(old, path)
-        raise
-    shutil.rmtree(old)
-
-
-def dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in Path(path).iterdir() if f.is_file())
-
-
 # ------------------------------------------------------------------------ engines
 
 
@@ -547,8 +288,8 @@ class BaseIndex:
             tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.rebuild-", dir=path.parent))
             try:
                 cls._build(tmp, docs, progress, **options)
-                _write_sentinel(tmp, cls.ENGINE)
-                _swap_in(tmp, path)
+                write_sentinel(tmp, cls.ENGINE, SCHEMA_VERSION)
+                swap_in(tmp, path)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)  # our own unfinished build, never the index
                 raise

@@ -1,0 +1,154 @@
+"""The files of a search index folder, whatever the engine: sentinel, writer lock, swap-in.
+
+    write_sentinel(path, engine, schema_version)   paperwork-index.json, written atomically
+    read_sentinel(path) / index_exists(path) / index_engine(path)
+    write_lock(path, timeout)     the flock every writer of one index holds (across processes)
+    swap_in(new, path)            a folder built beside the index put in its place
+    dir_size(path)                bytes of the files in the folder
+
+Nothing here creates anything in a folder that is only read: opening, checking and
+sizing an index (present or absent) never makes a folder or a lock file.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from paperwork.archive.names import REINDEX
+from paperwork.errors import ArchiveError, ArchiveLockedError
+
+__all__ = [
+    "LOCK_RETRY_DELAY",
+    "LOCK_TIMEOUT",
+    "SENTINEL",
+    "WRITE_LOCK",
+    "dir_size",
+    "index_engine",
+    "index_exists",
+    "read_sentinel",
+    "swap_in",
+    "write_lock",
+    "write_sentinel",
+]
+
+SENTINEL = "paperwork-index.json"
+WRITE_LOCK = "paperwork-write.lock"
+LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one
+LOCK_RETRY_DELAY = 0.1
+
+
+def write_sentinel(path: Path, engine: str, schema_version: int) -> None:
+    """Say which engine and schema built the index in ``path`` (the last file of a build)."""
+    info = {
+        "schema_version": schema_version,
+        "engine": engine,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build": uuid.uuid4().hex,
+    }
+    tmp = path / f".{SENTINEL}.tmp"
+    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path / SENTINEL)
+
+
+def read_sentinel(path: Path) -> dict[str, Any]:
+    """The sentinel of the index at ``path``; ArchiveError (asking for reindex) if unusable."""
+    path = Path(path)
+    sentinel = path / SENTINEL
+    if not path.is_dir():
+        raise ArchiveError(f"no search index at {path}: {REINDEX}")
+    if not sentinel.is_file():
+        raise ArchiveError(
+            f"{path} has no {SENTINEL} (not a paperwork index, or an unfinished one): {REINDEX}"
+        )
+    try:
+        info = json.loads(sentinel.read_text(encoding="utf-8"))
+        if not isinstance(info, dict) or "schema_version" not in info:
+            raise ValueError("no schema_version")
+    except (OSError, ValueError) as e:
+        raise ArchiveError(f"cannot read {sentinel} ({e}): {REINDEX}") from e
+    return info
+
+
+def index_exists(path: Path) -> bool:
+    """True if ``path`` holds a paperwork index (of any engine or schema version)."""
+    return (Path(path) / SENTINEL).is_file()
+
+
+def index_engine(path: Path) -> str:
+    """The engine that built the index at ``path`` (indexes older than the field: whoosh)."""
+    return str(read_sentinel(Path(path)).get("engine", "whoosh"))
+
+
+@contextmanager
+def write_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the writer lock of the index folder ``path`` (nothing to hold if there is none).
+
+    flock on a file inside the folder; a lock taken on a folder that a rebuild has swapped
+    out meanwhile is let go and taken again on the new one.
+    """
+    lock_path = Path(path) / WRITE_LOCK
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # no folder (yet), or swapped away just now
+            if not Path(path).is_dir():
+                yield
+                return
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise ArchiveError(f"cannot lock the search index {path}: {e}") from e
+            if time.monotonic() >= deadline:
+                raise ArchiveLockedError(
+                    f"the search index {path} is being written by another process"
+                    f" (waited {timeout:g} s): try again later"
+                ) from None
+            time.sleep(LOCK_RETRY_DELAY)
+            continue
+        try:
+            current = os.stat(lock_path)
+        except FileNotFoundError:
+            current = None
+        if current is None or current.st_ino != os.fstat(fd).st_ino:
+            os.close(fd)  # the folder was swapped while we waited: lock the new one
+            continue
+        try:
+            yield
+        finally:
+            os.close(fd)  # releases the flock
+        return
+
+
+def swap_in(new: Path, path: Path) -> None:
+    """Put the directory ``new`` in the place of ``path``; the old one goes only after."""
+    if not path.exists():
+        os.rename(new, path)
+        return
+    old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+    os.rename(path, old)
+    try:
+        os.rename(new, path)
+    except OSError:
+        os.rename(old, path)
+        raise
+    shutil.rmtree(old)
+
+
+def dir_size(path: Path) -> int:
+    """Bytes of the files directly in ``path`` (an index folder has no subfolders)."""
+    return sum(f.stat().st_size for f in Path(path).iterdir() if f.is_file())
