@@ -1,16 +1,28 @@
-"""PDF through LibreOffice headless: the same engine a clerk would print with."""
+"""PDF through LibreOffice headless: the same engine a clerk would print with.
+
+Each conversion runs its own LibreOffice: a private profile in a private
+temporary folder, in a process group of its own. Whatever happens (success,
+error, time limit, Ctrl-C, any exception) the whole group is killed and reaped
+and the folder removed before ``docx_to_pdf`` returns or raises.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import ConversionError
 
-TIMEOUT_S = 180
+TIMEOUT_S = 180.0
+# After the group is killed: how long to wait for its last members to be gone
+# (the folder is removed only then, so no dying process writes into it).
+_REAP_WAIT_S = 5.0
 INSTALL_HINT = "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui)"
 
 
@@ -22,8 +34,74 @@ def find_soffice() -> str:
     raise ConversionError(f"cannot make a PDF: LibreOffice (soffice) is not installed; {INSTALL_HINT}")
 
 
-def docx_to_pdf(docx: Path, pdf: Path) -> Path:
-    """Convert ``docx`` to ``pdf`` (written atomically); return ``pdf``."""
+def _group_alive(pgid: int) -> bool:
+    """Does a process of group ``pgid`` still run? Zombies do not count: they hold nothing open."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # no /proc: any member at all, zombies included
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # After the command name: state, ppid, pgrp, …
+            state, _, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+        if pgrp == str(pgid) and state not in ("Z", "X"):
+            return True
+    return False
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the process group ``proc`` leads, reap ``proc``, wait for the rest to go."""
+    # The group is killed before its leader is reaped: until then the leader's
+    # pid (the group id) cannot be given to another process.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+    # soffice.bin is a grandchild (soffice -> oosplash -> soffice.bin): init
+    # reaps it, not us. A member can outlive the signal for a moment (a write
+    # to disk in progress); the folder is removed only once none runs.
+    deadline = time.monotonic() + _REAP_WAIT_S
+    while _group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _run(cmd: list[str], timeout: float, env: dict[str, str]) -> tuple[int, str, str]:
+    """Run ``cmd`` in a new session; its whole process group is gone when this returns or raises."""
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        _kill_group(proc)
+    return proc.returncode, out, err
+
+
+def docx_to_pdf(docx: Path, pdf: Path, *, timeout: float | None = None) -> Path:
+    """Convert ``docx`` to ``pdf`` (written atomically); return ``pdf``.
+
+    LibreOffice is stopped after ``timeout`` seconds (default ``TIMEOUT_S``) and
+    ``ConversionError`` raised.
+    """
+    limit = TIMEOUT_S if timeout is None else timeout
     soffice = find_soffice()
     with tempfile.TemporaryDirectory(prefix="paperwork-pdf-") as tmp:
         work = Path(tmp)
@@ -41,15 +119,26 @@ def docx_to_pdf(docx: Path, pdf: Path) -> Path:
             str(docx),
         ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+            # LibreOffice's own temporary files (lu*.tmp) go into the folder too:
+            # a stopped LibreOffice cannot remove them itself.
+            returncode, out, err = _run(cmd, limit, {**os.environ, "TMPDIR": str(work)})
         except subprocess.TimeoutExpired:
-            raise ConversionError(f"{docx}: LibreOffice did not finish within {TIMEOUT_S} s") from None
+            raise ConversionError(f"{docx}: LibreOffice did not finish within {limit:g} s (stopped)") from None
+        except OSError as e:
+            raise ConversionError(f"{docx}: cannot start LibreOffice ({soffice}): {e.strerror or e}") from e
         produced = work / (docx.stem + ".pdf")
-        if proc.returncode != 0 or not produced.is_file():
-            detail = (proc.stderr or proc.stdout).strip().splitlines()
+        if returncode != 0 or not produced.is_file():
+            detail = (err or out).strip().splitlines()
             raise ConversionError(f"{docx}: LibreOffice could not convert it: {detail[-1] if detail else 'no output'}")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
         tmp_pdf = pdf.with_name(f".{pdf.name}.part")
-        shutil.move(produced, tmp_pdf)
-        os.replace(tmp_pdf, pdf)
+        try:
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(produced, tmp_pdf)
+            os.replace(tmp_pdf, pdf)
+        except BaseException as e:
+            with contextlib.suppress(OSError):
+                tmp_pdf.unlink(missing_ok=True)
+            if isinstance(e, OSError):
+                raise ConversionError(f"{pdf}: cannot write the PDF: {e.strerror or e}") from e
+            raise
     return pdf
