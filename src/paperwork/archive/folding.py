@@ -29,6 +29,7 @@ __all__ = [
     "normalise_number",
     "phrase_pattern",
     "strip_marks",
+    "type_key",
     "within_one_edit",
 ]
 
@@ -114,6 +115,11 @@ def normalise_number(text: str) -> str:
     with or without "Đ", in any case, with stray spaces, gives the same key.
     """
     return _SPACES.sub("", strip_marks(text)).upper()
+
+
+def type_key(value: str) -> str:
+    """A tên loại as one key, indexed and searched whole: "Quyết định" -> "quyet dinh"."""
+    return " ".join(fold_words(value))
 
 
 def looks_like_number(word: str) -> bool:

@@ -23,6 +23,8 @@ Both engines index the same things the same way (folding.py does the Vietnamese 
 folded words with positions (phrases, ``~``), the words that carry diacritics as written
 (exact matches rank first), the whole document number, type, year, date and agency as
 filters, and the text for snippets (snippets.py, :func:`make_snippet`, matches in «»).
+A search's :class:`Query` is compiled once into an engine-free plan (plan.py: the terms,
+phrases, fuzzy words, number, filters and date range) that each engine only translates.
 
 Writers of either engine hold ``paperwork-write.lock`` inside the index folder (flock,
 with a timeout): adds, deletes and rebuilds of one index are serialised across processes.
@@ -42,7 +44,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from paperwork.archive.folding import collapse_spaces, fold_words
+from paperwork.archive.folding import collapse_spaces, type_key
 from paperwork.archive.indexfiles import (
     LOCK_RETRY_DELAY,
     LOCK_TIMEOUT,
@@ -57,6 +59,7 @@ from paperwork.archive.indexfiles import (
     write_sentinel,
 )
 from paperwork.archive.names import DEFAULT_ENGINE, ENGINES, REINDEX
+from paperwork.archive.plan import SearchPlan, day_number, plan_query
 from paperwork.archive.query import Query
 from paperwork.archive.snippets import SNIPPET_CHARS, make_snippet
 from paperwork.errors import ArchiveError, IndexVersionError, InputError
@@ -164,15 +167,6 @@ class SearchIndex(Protocol):
 # ----------------------------------------------------------------- documents -> fields
 
 
-def type_key(value: str) -> str:
-    """A tên loại as one filter term: "Quyết định" -> "quyet dinh"."""
-    return " ".join(fold_words(value))
-
-
-def day_number(d: date) -> int:
-    return d.year * 10000 + d.month * 100 + d.day
-
-
 def date_key(doc_id: int, value: str | None) -> int:
     """YYYYMMDD of a document's date, 0 when unknown."""
     if not value:
@@ -189,14 +183,6 @@ def body_of(doc: IndexDocument) -> str:
     return "\n".join(collapse_spaces(p) for p in (doc.title, doc.number, doc.agency, doc.text))
 
 
-def date_range(query: Query) -> tuple[int, int] | None:
-    if not (query.date_from or query.date_to):
-        return None
-    lo = day_number(query.date_from) if query.date_from else 1
-    hi = day_number(query.date_to) if query.date_to else 99991231
-    return lo, hi
-
-
 # ------------------------------------------------------------------------ engines
 
 
@@ -204,8 +190,9 @@ class BaseIndex:
     """What both engines share: opening by sentinel, building beside and swapping in.
 
     An engine subclass sets ``ENGINE`` and implements ``_open_files`` (open its files at
-    a path), ``_build`` (write ``docs`` into a fresh folder, return the count) and the
-    reading and writing methods of :class:`SearchIndex`.
+    a path), ``_build`` (write ``docs`` into a fresh folder, return the count),
+    ``search_plan`` (translate a :class:`~paperwork.archive.plan.SearchPlan` into its own
+    query and run it) and the other reading and writing methods of :class:`SearchIndex`.
     """
 
     ENGINE: ClassVar[str] = ""
@@ -226,11 +213,23 @@ class BaseIndex:
     ) -> int:
         raise NotImplementedError
 
+    def search_plan(self, plan: SearchPlan) -> list[SearchHit]:
+        raise NotImplementedError
+
     def count(self) -> int:
         raise NotImplementedError
 
     def close(self) -> None:
         raise NotImplementedError
+
+    # -- searching
+
+    def search(self, query: Query) -> list[SearchHit]:
+        """The hits for ``query``: by relevance, or newest first (sort="date" or no words).
+
+        The query is compiled once into an engine-free plan (plan.py) that the engine translates.
+        """
+        return self.search_plan(plan_query(query))
 
     # -- opening and building
 

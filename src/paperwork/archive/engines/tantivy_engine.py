@@ -2,7 +2,8 @@
 
 Tantivy (Rust, PyPI ``tantivy``, extra ``paperwork[tantivy]``) runs in-process: no server,
 nothing to start. Same fields and behaviour as the Whoosh engine; the seam (index.py)
-opens, builds and swaps it.
+opens, builds and swaps it and compiles each query into a plan (plan.py) that
+:class:`_Translator` turns into Tantivy's.
 
 Fields::
 
@@ -27,8 +28,8 @@ Folding: Python normalises to NFC (cheap); the analyzers, registered on every op
 words at every character that is not a letter or digit (Tantivy's simple tokenizer) and
 fold with ASCII folding + lower case. That gives exactly ``folding.fold_words`` for every
 Vietnamese letter (đ/Đ/Ð included) and ``\\w+`` words, with two harmless differences: "_"
-separates words here, and æ, ø, ł… fold too (folding.py keeps them). Query words go
-through the same analyzer, so index and queries always agree; snippets are marked by
+separates words here, and æ, ø, ł… fold too (folding.py keeps them). The plan's folded
+query words go through the same analyzer, so index and queries always agree; snippets are marked by
 folding.py exactly as in Whoosh. (A regex tokenizer reproducing ``\\w+`` exactly, and one
 keeping only the words with diacritics for ``exact``, halved the indexing speed.)
 """
@@ -45,7 +46,7 @@ from typing import Any
 
 import tantivy
 
-from paperwork.archive.folding import fold_words, looks_like_number, normalise_number, phrase_pattern, unique
+from paperwork.archive.folding import normalise_number, phrase_pattern, type_key, unique
 from paperwork.archive.index import (
     LOCK_TIMEOUT,
     REINDEX,
@@ -55,11 +56,9 @@ from paperwork.archive.index import (
     SearchHit,
     body_of,
     date_key,
-    date_range,
     make_snippet,
-    type_key,
 )
-from paperwork.archive.query import Query
+from paperwork.archive.plan import Filters, SearchPlan, Term
 from paperwork.errors import ArchiveError, ArchiveLockedError
 
 __all__ = ["TantivyIndex"]
@@ -147,28 +146,33 @@ def _document(doc: IndexDocument) -> Any:
 # ----------------------------------------------------------------------- queries
 
 
-class _Compiler:
-    """Turns an engine-free Query into a Tantivy query and the words its snippets mark."""
+def _tokens(analyzer: str, words: Iterable[str]) -> list[str]:
+    """The plan's folded words as this engine's analyzer cuts them ("thi_dua" -> thi, dua)."""
+    return [t for w in words for t in _analyzer(analyzer).analyze(w)]
+
+
+class _Translator:
+    """Turns an engine-free SearchPlan into a Tantivy query.
+
+    ``loose``: terms of several words as their words, ANDed, to be checked against the
+    plan's patterns (``patterns``); otherwise as positional phrase queries.
+    """
 
     def __init__(self, schema: Any, *, loose: bool = False):
         self.schema = schema
-        Q = tantivy.Query
-        self.Q = Q
-        self.loose = loose  # phrases as their words, to be checked in `patterns`
-        self.terms: list[str] = []
-        self.fuzzy: list[str] = []
-        self.exact: list[str] = []
+        self.Q = tantivy.Query
+        self.loose = loose
         self.patterns: list[Any] = []
 
     def term(self, field: str, value: Any) -> Any:
         return self.Q.term_query(self.schema, field, value, index_option="basic")
 
-    def content(self, words: list[str], text: str = "") -> Any:
+    def content(self, words: list[str], pattern: Any = None) -> Any:
         """The words next to each other, in this order (one word: the word)."""
         if len(words) == 1:
             return self.Q.term_query(self.schema, "content", words[0], index_option="freq")
-        if self.loose and text:
-            self.patterns.append(phrase_pattern(fold_words(text)))
+        if self.loose and pattern is not None:
+            self.patterns.append(pattern)
             return self.all_of([self.content([w]) for w in unique(words)])
         return self.Q.phrase_query(self.schema, "content", words)
 
@@ -182,59 +186,44 @@ class _Compiler:
             return queries[0]
         return self.Q.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
-    def text(self, text: str) -> list[str]:
-        self.terms.extend(fold_words(text))  # snippets mark what folding.py folds
-        self.exact.extend(w for w in _analyzer("vi_exact").analyze(text) if not w.isascii())
-        return _analyzer("vi_folded").analyze(text)
+    def plan_term(self, term: Term) -> Any | None:
+        words = _tokens("vi_folded", term.folded)
+        if not words:
+            return None
+        if term.number is not None:  # the number itself, or its parts adjacent in a text
+            by_number = self.Q.boost_query(self.term("number", term.number), NUMBER_BOOST)
+            return self.any_of([by_number, self.content(words)])
+        # "thi-đua", "giao ước": the words adjacent ("thi_đua": one word in folding.py, two here)
+        pattern = term.pattern or (phrase_pattern(term.folded) if len(words) > 1 else None)
+        return self.content(words, pattern)
 
-    def compile(self, query: Query) -> Any:
+    def translate(self, plan: SearchPlan) -> Any:
         Q = self.Q
-        legs: list[Any] = []
-        for word in query.words:
-            words = self.text(word)
-            if not words:
-                continue
-            if looks_like_number(word):  # the number itself, or its parts adjacent in a text
-                by_number = Q.boost_query(self.term("number", normalise_number(word)), NUMBER_BOOST)
-                legs.append(self.any_of([by_number, self.content(words)]))
-            else:
-                legs.append(self.content(words, word))  # "thi-đua": the parts, adjacent
-        for phrase in query.phrases:
-            words = self.text(phrase)
-            if words:
-                legs.append(self.content(words, phrase))
-        for word in query.fuzzy:
-            for w in _analyzer("vi_folded").analyze(word):
-                legs.append(
-                    Q.fuzzy_term_query(self.schema, "content", w, distance=1, transposition_cost_one=False)
-                )
-            self.fuzzy.extend(fold_words(word))
-        if query.number:
-            legs.append(Q.boost_query(self.term("number", normalise_number(query.number)), NUMBER_BOOST))
-            self.terms.extend(fold_words(query.number))
-        legs.extend(Q.const_score_query(f, 0.0) for f in self.filters(query))
+        legs = [q for q in map(self.plan_term, plan.terms) if q is not None]
+        for word in _tokens("vi_folded", (w for f in plan.fuzzy for w in f.folded)):
+            legs.append(Q.fuzzy_term_query(self.schema, "content", word, distance=1, transposition_cost_one=False))
+        if plan.number:
+            legs.append(Q.boost_query(self.term("number", plan.number), NUMBER_BOOST))
+        legs.extend(Q.const_score_query(f, 0.0) for f in self.filters(plan.filters))
         q = self.all_of(legs) if legs else Q.all_query()
-        exact = unique(self.exact)
-        if exact and not query.is_empty:
+        exact = unique(w for w in _tokens("vi_exact", plan.exact) if not w.isascii())
+        if exact:
             boost = self.any_of([Q.term_query(self.schema, "exact", w, index_option="freq") for w in exact])
             q = Q.boolean_query(
                 [(tantivy.Occur.Must, q), (tantivy.Occur.Should, Q.boost_query(boost, EXACT_BOOST))]
             )
         return q
 
-    def filters(self, query: Query) -> list[Any]:
+    def filters(self, filters: Filters) -> list[Any]:
         out: list[Any] = []
-        if query.type:
-            out.append(self.term("type", type_key(query.type)))
-        if query.year is not None:
-            out.append(self.term("year", str(query.year)))
-        span = date_range(query)
-        if span:
-            out.append(
-                self.Q.range_query(self.schema, "date", tantivy.FieldType.Unsigned, span[0], span[1])
-            )
-        if query.agency:
-            out.extend(self.term("agency", w) for w in _analyzer("vi_folded").analyze(query.agency))
+        if filters.type:
+            out.append(self.term("type", filters.type))
+        if filters.year is not None:
+            out.append(self.term("year", filters.year))
+        if filters.dates:
+            lo, hi = filters.dates
+            out.append(self.Q.range_query(self.schema, "date", tantivy.FieldType.Unsigned, lo, hi))
+        out.extend(self.term("agency", w) for w in _tokens("vi_folded", filters.agency))
         return out
 
 
@@ -370,30 +359,29 @@ class TantivyIndex(BaseIndex):
         self._fresh()
         return self._ix.searcher()
 
-    def search(self, query: Query) -> list[SearchHit]:
-        """The hits for ``query``: by relevance, or newest first (sort="date" or no words)."""
+    def search_plan(self, plan: SearchPlan) -> list[SearchHit]:
+        """The hits of ``plan``: by relevance, or newest first."""
         searcher = self._searcher()
-        by_date = query.is_empty or query.sort == "date"
-        compiler = _Compiler(self._schema, loose=True)
-        q = compiler.compile(query)
-        if not compiler.patterns:
-            return self._hits(searcher, self._top(searcher, q, query.limit, by_date), compiler, by_date)
+        by_date, limit = plan.by_date, plan.limit
+        loose = _Translator(self._schema, loose=True)
+        q = loose.translate(plan)
+        if not loose.patterns:
+            return self._hits(searcher, self._top(searcher, q, limit, by_date), plan)
         # Phrases: rank the candidates by their words, keep those holding the phrases;
         # a few first (a common phrase is in most of them), then more.
         kept: list[Any] = []
-        first = min(PHRASE_CANDIDATES, 2 * query.limit + 10)
+        first = min(PHRASE_CANDIDATES, 2 * limit + 10)
         for offset, size in ((0, first), (first, PHRASE_CANDIDATES - first)):
             candidates = self._top(searcher, q, size, by_date, offset)
             for key, address, stored, body in self._stored(searcher, candidates):
-                if all(p.search(body) for p in compiler.patterns):
+                if all(p.search(body) for p in loose.patterns):
                     kept.append((key, address, stored, body))
-                    if len(kept) == query.limit:
-                        return self._hits(searcher, kept, compiler, by_date)
+                    if len(kept) == limit:
+                        return self._hits(searcher, kept, plan)
             if len(candidates) < size:  # every candidate was checked
-                return self._hits(searcher, kept, compiler, by_date)
-        exact = _Compiler(self._schema)
-        q = exact.compile(query)
-        return self._hits(searcher, self._top(searcher, q, query.limit, by_date), exact, by_date)
+                return self._hits(searcher, kept, plan)
+        q = _Translator(self._schema).translate(plan)
+        return self._hits(searcher, self._top(searcher, q, limit, by_date), plan)
 
     @staticmethod
     def _top(searcher: Any, q: Any, limit: int, by_date: bool, offset: int = 0) -> list[tuple[Any, Any]]:
@@ -415,8 +403,7 @@ class TantivyIndex(BaseIndex):
             body = hit[3] if len(hit) > 3 else bytes(stored.get_first("body")).decode("utf-8")
             yield key, address, stored, body
 
-    def _hits(self, searcher: Any, found: list[Any], compiler: _Compiler, by_date: bool) -> list[SearchHit]:
-        terms, fuzzy = frozenset(compiler.terms), frozenset(compiler.fuzzy)
+    def _hits(self, searcher: Any, found: list[Any], plan: SearchPlan) -> list[SearchHit]:
         hits: list[SearchHit] = []
         doc_ids = searcher.fast_field_values("id", [hit[1] for hit in found]) if found else []
         for (key, address, stored, body), doc_id in zip(self._stored(searcher, found), doc_ids):
@@ -430,8 +417,8 @@ class TantivyIndex(BaseIndex):
                     number=number,
                     date=day,
                     agency=agency,
-                    score=0.0 if by_date else float(key or 0.0),
-                    snippet=make_snippet(body.split("\n", 3)[-1], terms, fuzzy, collapsed=True),
+                    score=0.0 if plan.by_date else float(key or 0.0),
+                    snippet=make_snippet(body.split("\n", 3)[-1], plan.marks, plan.fuzzy_marks, collapsed=True),
                 )
             )
         return hits

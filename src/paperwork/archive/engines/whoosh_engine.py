@@ -2,7 +2,8 @@
 
 Pure Python, the default engine: right for an archive of a few thousand documents, slow
 past that (see README, "Choosing an engine"). The seam (index.py) opens, builds and
-swaps it; this module only knows Whoosh.
+swaps it and compiles each query into a plan (plan.py) that :func:`translate` turns into
+Whoosh's; this module only knows Whoosh.
 
 Fields (one Whoosh document per archived document)::
 
@@ -39,11 +40,9 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +52,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from paperwork.archive.folding import (
-    exact_words,
-    fold_words,
-    looks_like_number,
-    normalise_number,
-    phrase_pattern,
-    unique,
-)
+from paperwork.archive.folding import exact_words, fold_words, normalise_number, type_key, unique
 from paperwork.archive.index import (
     LOCK_RETRY_DELAY,
     LOCK_TIMEOUT,
@@ -70,11 +62,9 @@ from paperwork.archive.index import (
     SearchHit,
     body_of,
     date_key,
-    date_range,
     make_snippet,
-    type_key,
 )
-from paperwork.archive.query import Query
+from paperwork.archive.plan import Filters, SearchPlan, Term
 from paperwork.errors import ArchiveError, ArchiveLockedError
 
 __all__ = ["WhooshIndex"]
@@ -180,14 +170,6 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
 # ----------------------------------------------------------------------- queries
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    query: wq.Query
-    terms: frozenset[str]  # folded words to mark in snippets
-    fuzzy: frozenset[str]  # folded words marked when within one edit
-    phrases: tuple[re.Pattern[str], ...]  # each candidate's body must match all of them
-
-
 def _phrase(words: Sequence[str]) -> wq.Query:
     """Words next to each other, in this order."""
     if len(words) == 1:
@@ -200,63 +182,39 @@ def _words(words: Sequence[str]) -> wq.Query:
     return terms[0] if len(terms) == 1 else wq.And(terms)
 
 
-def _filters(query: Query) -> list[wq.Query]:
+def _term(term: Term) -> wq.Query:
+    if term.number is not None:  # the number itself, or its parts adjacent in a text
+        by_number = wq.Term("number", term.number, boost=NUMBER_BOOST)
+        return wq.Or([by_number, _phrase(term.folded)])
+    return _words(term.folded)  # several words: adjacency checked by the plan's pattern
+
+
+def _filters(filters: Filters) -> list[wq.Query]:
     """Filters as legs of the main AND, nearly weightless (faster than Whoosh's filter=)."""
     legs: list[wq.Query] = []
-    if query.type:
-        legs.append(wq.Term("type", type_key(query.type), boost=FILTER_BOOST))
-    if query.year is not None:
-        legs.append(wq.Term("year", str(query.year), boost=FILTER_BOOST))
-    span = date_range(query)
-    if span:
-        lo, hi = span
+    if filters.type:
+        legs.append(wq.Term("type", filters.type, boost=FILTER_BOOST))
+    if filters.year is not None:
+        legs.append(wq.Term("year", filters.year, boost=FILTER_BOOST))
+    if filters.dates:
+        lo, hi = filters.dates
         legs.append(wq.NumericRange("date", lo, hi, boost=FILTER_BOOST))
-    if query.agency:
-        legs.extend(wq.Term("agency", w, boost=FILTER_BOOST) for w in fold_words(query.agency))
+    legs.extend(wq.Term("agency", w, boost=FILTER_BOOST) for w in filters.agency)
     return legs
 
 
-def compile_query(query: Query) -> _Compiled:
-    """The Whoosh query for ``query`` and the words its snippets mark."""
-    legs: list[wq.Query] = []
-    terms: list[str] = []
-    fuzzy: list[str] = []
-    exact: list[str] = []
-    phrases: list[re.Pattern[str]] = []
-    for word in query.words:
-        words = fold_words(word)
-        if not words:
-            continue
-        terms.extend(words)
-        exact.extend(w for w in exact_words(word) if not w.isascii())
-        if looks_like_number(word):  # the number itself, or its parts adjacent in a text
-            by_number = wq.Term("number", normalise_number(word), boost=NUMBER_BOOST)
-            legs.append(wq.Or([by_number, _phrase(words)]))
-        else:
-            legs.append(_words(words))
-            if len(words) > 1:  # "thi-đua": the parts, adjacent
-                phrases.append(phrase_pattern(words))
-    for phrase in query.phrases:
-        words = fold_words(phrase)
-        if words:
-            legs.append(_words(words))
-            terms.extend(words)
-            exact.extend(w for w in exact_words(phrase) if not w.isascii())
-            if len(words) > 1:
-                phrases.append(phrase_pattern(words))
-    for word in query.fuzzy:
-        for w in fold_words(word):
-            legs.append(wq.FuzzyTerm("content", w, maxdist=1, prefixlength=0))
-            fuzzy.append(w)
-    if query.number:
-        legs.append(wq.Term("number", normalise_number(query.number), boost=NUMBER_BOOST))
-        terms.extend(fold_words(query.number))
-    legs.extend(_filters(query))
+def translate(plan: SearchPlan) -> wq.Query:
+    """The Whoosh query of ``plan`` (phrases are then checked with ``plan.patterns``)."""
+    legs: list[wq.Query] = [_term(t) for t in plan.terms]
+    legs += [wq.FuzzyTerm("content", w, maxdist=1, prefixlength=0) for f in plan.fuzzy for w in f.folded]
+    if plan.number:
+        legs.append(wq.Term("number", plan.number, boost=NUMBER_BOOST))
+    legs.extend(_filters(plan.filters))
     q: wq.Query = wq.And(legs) if len(legs) > 1 else legs[0] if legs else wq.Every()
-    if exact and not query.is_empty:
-        boost = [wq.Term("exact", w, boost=EXACT_BOOST) for w in unique(exact)]
+    if plan.exact:
+        boost = [wq.Term("exact", w, boost=EXACT_BOOST) for w in plan.exact]
         q = wq.AndMaybe(q, boost[0] if len(boost) == 1 else wq.Or(boost))
-    return _Compiled(q, frozenset(terms), frozenset(fuzzy), tuple(phrases))
+    return q
 
 
 # -------------------------------------------------------------------- writing
@@ -410,24 +368,24 @@ class WhooshIndex(BaseIndex):
             self._searcher.close()
             self._searcher = None
 
-    def search(self, query: Query) -> list[SearchHit]:
-        """The hits for ``query``: by relevance, or newest first (sort="date" or no words)."""
-        compiled = compile_query(query)
+    def search_plan(self, plan: SearchPlan) -> list[SearchHit]:
+        """The hits of ``plan``: by relevance, or newest first."""
+        q = translate(plan)
+        patterns = plan.patterns
         searcher = self._reader_searcher()
-        by_date = query.is_empty or query.sort == "date"
         # With phrases to check, rank every candidate and check them in order.
-        limit = None if compiled.phrases else query.limit
-        if by_date:
-            results = searcher.search(compiled.query, limit=limit, sortedby="date", reverse=True)
+        limit = None if patterns else plan.limit
+        if plan.by_date:
+            results = searcher.search(q, limit=limit, sortedby="date", reverse=True)
         else:
-            results = searcher.search(compiled.query, limit=limit)
+            results = searcher.search(q, limit=limit)
         hits: list[SearchHit] = []
         for hit in results:
-            if len(hits) >= query.limit:
+            if len(hits) >= plan.limit:
                 break
             stored = hit.fields()
             body = zlib.decompress(stored["body"]).decode("utf-8")
-            if not all(p.search(body) for p in compiled.phrases):
+            if not all(p.search(body) for p in patterns):
                 continue
             doc_id, filename, title, type_, number, day, agency = stored["meta"]
             text = body.split("\n", 3)[-1]
@@ -440,8 +398,8 @@ class WhooshIndex(BaseIndex):
                     number=number,
                     date=day,
                     agency=agency,
-                    score=0.0 if by_date else float(hit.score or 0.0),
-                    snippet=make_snippet(text, compiled.terms, compiled.fuzzy),
+                    score=0.0 if plan.by_date else float(hit.score or 0.0),
+                    snippet=make_snippet(text, plan.marks, plan.fuzzy_marks),
                 )
             )
         return hits
