@@ -12,16 +12,14 @@ from test_archive_support import make_document, make_many, pdfs, run, run_json, 
 
 from paperwork.archive.index import ENGINES
 from paperwork.cli import cli
-from paperwork.config import Workspace, load_workspace
+from conftest import make_workspace
+from paperwork.config import Workspace
 
 
 @pytest.fixture(params=ENGINES)
 def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:  # noqa: F811
     """A workspace per engine: every archive command runs on Whoosh and on Tantivy."""
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / "paperwork.toml").write_text(f'[archive]\nengine = "{request.param}"\n', encoding="utf-8")
-    return load_workspace(root)
+    return make_workspace(tmp_path / "ws", f'[archive]\nengine = "{request.param}"\n')
 
 
 def test_add_reports_each_file_and_detects_metadata(run, tmp_path: Path) -> None:  # noqa: F811

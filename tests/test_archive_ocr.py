@@ -32,6 +32,7 @@ from paperwork.archive import ocr as ocr_module
 from paperwork.archive import service
 from paperwork.archive.store import Catalog, FileStore
 from paperwork.cli import cli
+from conftest import make_workspace
 from paperwork.config import Workspace, load_workspace
 from paperwork.errors import OcrError
 
@@ -314,8 +315,7 @@ def test_bad_ocr_options_are_one_line(run, scans, args, message) -> None:  # noq
 def test_ocr_settings_come_from_the_workspace_profile(tmp_path: Path, monkeypatch) -> None:
     from paperwork.errors import InputError
 
-    (tmp_path / "paperwork.toml").write_text("[ocr]\npage_timeout = 300\njobs = 2\n", encoding="utf-8")
-    ws = load_workspace(tmp_path)
+    ws = make_workspace(tmp_path, "[ocr]\npage_timeout = 300\njobs = 2\n")
     assert (ws.ocr_page_timeout, ws.ocr_jobs) == (300.0, 2)
     seen = {}
 
@@ -338,7 +338,7 @@ def test_ocr_settings_come_from_the_workspace_profile(tmp_path: Path, monkeypatc
 
 def test_a_catalog_made_before_ocr_gains_its_columns(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
     """Rows of an old catalog keep reading (ocr NULL); new rows get the OCR columns."""
-    ws.archive.mkdir(parents=True)
+    ws.archive.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(ws.catalog_path)
     conn.execute(
         """CREATE TABLE archive_documents (

@@ -55,7 +55,7 @@ def test_leftover_temps_are_those_of_dead_writers(tmp_path: Path) -> None:
 
 
 def test_catalog_lives_beside_other_tables_of_the_shared_file(ws: Workspace) -> None:  # noqa: F811
-    ws.archive.mkdir(parents=True)
+    ws.archive.mkdir(parents=True, exist_ok=True)
     import sqlite3
 
     conn = sqlite3.connect(ws.catalog_path)

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from paperwork.cli import cli
-from paperwork.config import Workspace, load_workspace
+from conftest import make_workspace
+from paperwork.config import Workspace
 
 NATIONAL = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -80,9 +81,7 @@ def make_many(folder: Path, count: int, *, prefix: str = "doc") -> list[Path]:
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    root.mkdir()
-    return load_workspace(root)
+    return make_workspace(tmp_path / "ws")
 
 
 @pytest.fixture

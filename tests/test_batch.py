@@ -12,9 +12,10 @@ import yaml
 from click.testing import CliRunner
 
 from docx_checks import full_text, open_docx
-from paperwork import batch
+from paperwork import batch, pipeline
 from paperwork.cli import cli
 from paperwork.config import load_workspace
+from paperwork.errors import PaperworkError
 from paperwork.kinds import KINDS
 
 
@@ -82,8 +83,8 @@ def test_dry_run_writes_nothing(ws):
     assert "documents[1].data: awardees[1].amount" in result.stderr
     assert "dry run: 2 of 3 documents valid, 1 invalid; 2 would be issued a number" in result.stdout
     assert not (ws / "out").exists()
-    assert not (ws / "archive" / "catalog.sqlite").exists(), "no register entry, no archive"
-    assert register(ws) == []
+    assert register(ws) == [], "no register entry"
+    assert "Documents:  0 (0 B)" in run(ws, "archive", "stats").output, "nothing archived"
 
 
 def test_rerun_issues_no_new_numbers_and_a_changed_item_gets_a_new_one(ws):
@@ -104,22 +105,30 @@ def test_rerun_issues_no_new_numbers_and_a_changed_item_gets_a_new_one(ws):
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     data["documents"][1]["data"]["fund"] = "Quỹ thi đua, khen thưởng của tỉnh"
     manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    changed = run(ws, "batch", manifest, "-o", ws / "out", "--issue", "--jobs", "1")
+    # The changed item would overwrite the issued 02/QĐ-SNV: refused unless --replace.
+    refused = run(ws, "batch", manifest, "-o", ws / "out", "--issue", "--jobs", "1")
+    assert refused.exit_code == 1
+    assert (f"Error: qd-02: {ws / 'out' / 'qd-02.docx'}: output: it is the issued document 02/QĐ-SNV: write to"
+            " another file, or give --replace") in refused.stderr
+    assert "Số: 02/QĐ-SNV" in full_text(open_docx(ws / "out" / "qd-02.docx"))
+    changed = run(ws, "batch", manifest, "-o", ws / "out", "--issue", "--jobs", "1", "--replace")
     assert changed.exit_code == 0, changed.output
     assert "wrote " + str(ws / "out" / "qd-02.docx") + " (Số: 05/QĐ-SNV, registered) — changed since it was issued as 02/QĐ-SNV" in changed.stdout
-    assert [e["number"] for e in register(ws)] == [1, 2, 3, 4, 5]
+    entries = register(ws)
+    assert [e["number"] for e in entries] == [1, 2, 3, 4, 5]
+    assert entries[1]["note"].startswith("tệp đã được thay bằng 05/QĐ-SNV")
 
 
 def test_a_failed_render_consumes_no_number_and_leaves_no_gap(ws, monkeypatch):
     """Later documents are renumbered so that the register stays gapless."""
-    real = batch._render
+    real = pipeline._render
 
     def flaky(workspace, task):
-        if task[-1].endswith("qd-02.docx"):
-            return batch._Rendered(task[0], os.getpid(), None, None, "template broke")
+        if task[4].endswith("qd-02.docx"):
+            return pipeline._Rendered(task[0], os.getpid(), None, None, PaperworkError("template broke"))
         return real(workspace, task)
 
-    monkeypatch.setattr(batch, "_render", flaky)
+    monkeypatch.setattr(pipeline, "_render", flaky)
     result = run(ws, "batch", manifest_of(ws, 4), "-o", ws / "out", "--issue", "--jobs", "1", "--no-archive")
     assert result.exit_code == 1
     assert "Error: qd-02: template broke" in result.stderr
@@ -154,8 +163,8 @@ def test_spreadsheet_gives_one_document_per_row(ws):
 def test_jobs_2_renders_on_two_processes(ws):
     manifest = manifest_of(ws, 10)
     workspace = load_workspace(ws)
-    the_plan = batch.plan(workspace, manifest, batch.read_manifest(manifest), ws / "out")
-    report = batch.execute(workspace, the_plan, jobs=2, archive=False)
+    the_plan = pipeline.plan(workspace, batch.read_manifest(manifest), ws / "out", manifest=manifest)
+    report = pipeline.run(workspace, the_plan, jobs=2, archive=False)
     assert len(report.written) == 10
     assert len(report.workers) == 2 and os.getpid() not in report.workers
     result = run(ws, "batch", manifest, "-o", ws / "out2", "--jobs", "2", "--no-archive")

@@ -25,6 +25,7 @@ from paperwork.archive.index import (
 )
 from paperwork.archive.query import parse_query
 from paperwork.archive.searching import open_searcher
+from conftest import make_workspace
 from paperwork.config import Workspace, load_workspace
 from paperwork.errors import IndexVersionError
 
@@ -162,10 +163,7 @@ def test_a_missing_engine_is_one_line_with_the_install_command(
 
 
 def test_the_searcher_opens_once_and_sees_later_additions(tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / "paperwork.toml").write_text('[archive]\nengine = "tantivy"\n', encoding="utf-8")
-    ws = load_workspace(root)
+    ws = make_workspace(tmp_path / "ws", '[archive]\nengine = "tantivy"\n')
     create_index(ws.index_dir, "tantivy").close()
     with open_searcher(ws) as searcher:
         assert searcher.search("thi đua") == []

@@ -77,8 +77,8 @@ def test_another_agencys_document_is_not_issued_here(workspace):
     result = run(workspace, "render", "reward-decision", src, "-o", out, "--issue")
     assert result.exit_code == 2 and not out.exists()
     assert result.stderr == (
-        f"Error: agency.code: BNV is not this workspace's agency (SNV): its register numbers only SNV's "
-        "documents; give `number` in the input, or render without --issue\n"
+        f"Error: {src}: agency.code: BNV is not this workspace's agency (SNV): its register numbers only SNV's "
+        "documents; give `number` in the input, or leave out --issue\n"
     )
     src = decision(workspace, "bnv125.yaml", agency={"name": "Bộ Nội vụ", "code": "BNV"}, number=125)
     result = run(workspace, "render", "reward-decision", src, "-o", out)
@@ -103,7 +103,7 @@ def test_failed_render_consumes_no_number(workspace, tmp_path):
     """A render that fails after the number was reserved leaves no gap and no file."""
     src = decision(workspace)
     assert run(workspace, "render", "reward-decision", src, "-o", workspace / "a.docx", "--issue").exit_code == 0
-    # --pdf without LibreOffice on PATH fails inside the reservation.
+    # --pdf without LibreOffice on PATH is refused before a number is taken.
     result = run(workspace, "render", "reward-decision", src, "-o", workspace / "b.docx", "--issue", "--pdf",
                  env={"PATH": str(tmp_path / "no-bin")})
     assert result.exit_code == 1 and "LibreOffice" in result.stderr

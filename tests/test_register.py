@@ -25,6 +25,7 @@ from paperwork.cli import cli
 from paperwork.config import Numbering, init_workspace
 from paperwork.errors import InputError, NumberInUseError, RegisterError
 from paperwork.export import REGISTER_HEADINGS, register_rows
+from paperwork import db
 from paperwork.register import SHARED_SERIES, Entry, Register
 
 HEADINGS = [
@@ -44,7 +45,10 @@ TYPES = {"QĐ": "Quyết định", "BB": "Biên bản", "GM": "Giấy mời"}
 
 
 def make_register(tmp_path: Path, series: str = "per-type", **kw) -> Register:
-    return Register(tmp_path / "archive" / "catalog.sqlite", Numbering(series=series), **kw)
+    path = tmp_path / "archive" / "catalog.sqlite"
+    if not path.exists():
+        db.create(path)
+    return Register(path, Numbering(series=series), **kw)
 
 
 def issue(
@@ -323,7 +327,7 @@ def test_register_lives_beside_other_tables_of_the_catalog(reg: Register) -> Non
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         version = conn.execute("SELECT value FROM register_meta WHERE key = 'schema_version'").fetchone()
     assert {"archive_documents", "register_entries", "register_meta"} <= tables
-    assert version == ("1",)
+    assert version == ("2",)
 
 
 @settings(max_examples=30, deadline=None)
@@ -468,7 +472,35 @@ def test_cli_void(workspace: Path) -> None:
 
 
 def test_cli_list_empty_register(tmp_path: Path) -> None:
+    init_workspace(tmp_path, agency_name="SỞ NỘI VỤ", agency_code="SNV", place="Cà Mau")
+    catalog = tmp_path / "archive" / "catalog.sqlite"
+    before = catalog.read_bytes()
     result = run("--workspace", str(tmp_path), "register", "list", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
-    assert not (tmp_path / "archive").exists()  # listing creates nothing
+    # Listing writes nothing (SQLite's own -wal/-shm companions aside).
+    assert catalog.read_bytes() == before
+    assert {p.name for p in (tmp_path / "archive").iterdir()} <= {"catalog.sqlite", "catalog.sqlite-wal",
+                                                                   "catalog.sqlite-shm"}
+
+
+def test_cli_list_outside_a_workspace_says_to_init(tmp_path: Path) -> None:
+    """No workspace: no register to list, and nothing is created."""
+    result = CliRunner().invoke(cli, ["--workspace", str(tmp_path), "register", "list"])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: no workspace here ({tmp_path}): run `paperwork init DIR --agency-name …"
+                             " --agency-code … --place …` first\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_catalog_is_never_an_empty_register(workspace: Path) -> None:
+    """The archive folder unmounted or moved: list and issue refuse, and say how to recover."""
+    (workspace / "archive").rename(workspace / "archive-moved")
+    for args in (["register", "list"], ["register", "void", "1", "--year", "2025", "--reason", "x"]):
+        result = CliRunner().invoke(cli, ["--workspace", str(workspace), *args])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            f"Error: {workspace / 'archive' / 'catalog.sqlite'} is missing: is the archive folder unmounted or"
+            " moved? Mount it, or point [archive] path in paperwork.toml at it; `paperwork archive create` starts"
+            " a new, empty register and archive\n")
+    assert not (workspace / "archive").exists()

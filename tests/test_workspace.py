@@ -83,7 +83,9 @@ def test_cli_finds_the_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     bare = tmp_path / "bare"
     bare.mkdir()
     monkeypatch.chdir(bare)
-    assert listed_titles() == []
+    result = CliRunner().invoke(cli, ["register", "list"])
+    assert result.exit_code == 2 and "no workspace here" in result.stderr
+    assert list(bare.iterdir()) == [], "nothing is created outside a workspace"
 
 
 def test_cli_missing_workspace_is_one_line(tmp_path: Path) -> None:

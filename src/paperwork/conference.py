@@ -23,7 +23,6 @@ issues no new numbers (the description is the batch manifest).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,10 +32,11 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from .batch import BatchReport, Item, ItemResult, Renderer, _merge, execute, plan
 from .config import Workspace
+from .files import write_atomic
+from .errors import PaperworkError
 from .models import Agency, Model, Person, Signer, Text
-from .render import write_atomic
+from .pipeline import BatchReport, Item, ItemResult, Renderer, _merge, default_jobs, plan, run
 
 __all__ = ["ConferenceInput", "PackReport", "build_pack", "example", "load_conference", "pack_items"]
 
@@ -130,9 +130,10 @@ def pack_items(conf: ConferenceInput, path: Path, numbers: DecisionNumbers | Non
     return [*_first_items(conf, path), *_certificate_items(conf, path, numbers or {}, start=10_000)]
 
 
-def _item(path: Path, index: int, name: str, kind: str, where: str, data: Mapping[str, Any]) -> Item:
+def _item(path: Path, index: int, name: str, kind: str, where: str, data: Mapping[str, Any],
+          ref: Any = None) -> Item:
     return Item(index=index, name=name, kind=kind, output=f"{name}.docx", source=f"{path}: {where}",
-                base_dir=path.parent, data=data)
+                base_dir=path.parent, data=data, ref=ref)
 
 
 def _first_items(conf: ConferenceInput, path: Path) -> list[Item]:
@@ -163,7 +164,7 @@ def _first_items(conf: ConferenceInput, path: Path) -> list[Item]:
     for i, decision in enumerate(conf.rewards):
         suffix = f"-{i + 1}" if len(conf.rewards) > 1 else ""
         items.append(_item(path, len(items), f"quyet-dinh-khen-thuong{suffix}", "reward-decision",
-                           f"rewards[{i}]", decision))
+                           f"rewards[{i}]", decision, ref=i))
 
     attendees = [{**_person(g), "guest": True} for g in conf.guests]
     for m in conf.members:
@@ -196,13 +197,8 @@ def _certificate_items(conf: ConferenceInput, path: Path, numbers: DecisionNumbe
             data = _merge({**base, "decision": ref}, {**conf.certificates, "awardees": [awardee]})
             label = slug(str(conf.certificates.get("award") or decision.get("award") or "bằng khen").split(" của ")[0], 20)
             items.append(_item(path, start + len(items), f"{label}-{len(items) + 1:02d}-{slug(name, 30)}",
-                               "certificate", f"rewards[{i}].awardees[{j}] (certificate)", data))
+                               "certificate", f"rewards[{i}].awardees[{j}] (certificate)", data, ref=i))
     return items
-
-
-def _decision_of(item: Item) -> int:
-    """The rewards index a certificate item cites (from its source: '…: rewards[0].awardees[3] …')."""
-    return int(item.source.rsplit("rewards[", 1)[1].split("]", 1)[0])
 
 
 @dataclass(frozen=True)
@@ -226,28 +222,30 @@ def build_pack(
     """Make the whole pack into ``out_dir``; ``total`` is told how many documents will render."""
     path = Path(path).absolute()
     conf = load_conference(path)
-    first = plan(ws, path, _first_items(conf, path), out_dir, issue=issue)
+    first = plan(ws, _first_items(conf, path), out_dir, issue=issue, manifest=path)
     # Certificates are checked now (with the decisions' own numbers) and made once the decisions are numbered.
-    check = plan(ws, path, _certificate_items(conf, path, {}, start=10_000), out_dir, issue=issue)
+    check = plan(ws, _certificate_items(conf, path, {}, start=10_000), out_dir, issue=issue, manifest=path)
     if total is not None:
         total(len(first.ready) + len(check.ready))
-    with Renderer(ws, jobs or len(os.sched_getaffinity(0)) or 1) as renderer:
-        report1 = execute(ws, first, jobs=jobs, archive=archive, progress=progress, renderer=renderer)
+    with Renderer(ws, jobs or default_jobs()) as renderer:
+        report1 = run(ws, first, archive=archive, progress=progress, renderer=renderer)
         numbers: dict[int, tuple[int, dt.date]] = {}
         missing: dict[int, str] = {}
-        decisions = [r for r in report1.items if r.kind == "reward-decision"]
-        for i, r in enumerate(decisions):
+        for r in report1.items:
+            if r.kind != "reward-decision":
+                continue
             if r.status == "written" and r.number_value is not None and r.date is not None:
-                numbers[i] = (r.number_value, r.date)
+                numbers[r.ref] = (r.number_value, r.date)
             else:
-                missing[i] = (f"rewards[{i}] was not written" if r.status == "failed" else
-                              f"rewards[{i}] has no number yet: give it `number:` or build with --issue")
+                missing[r.ref] = (f"rewards[{r.ref}] was not written" if r.status == "failed" else
+                                  f"rewards[{r.ref}] has no number yet: give it `number:` or build with --issue")
         certificates = _certificate_items(conf, path, numbers, start=10_000)
-        waiting = {it.name: missing[_decision_of(it)] for it in certificates if _decision_of(it) in missing}
-        second = plan(ws, path, [it for it in certificates if it.name not in waiting], out_dir, issue=issue)
-        report2 = execute(ws, second, jobs=jobs, archive=archive, progress=progress, renderer=renderer)
+        waiting = {it.name: missing[it.ref] for it in certificates if it.ref in missing}
+        second = plan(ws, [it for it in certificates if it.name not in waiting], out_dir, issue=issue,
+                      manifest=path)
+        report2 = run(ws, second, archive=archive, progress=progress, renderer=renderer)
     skipped = tuple(ItemResult(name, "certificate", out_dir / f"{name}.docx", "failed",
-                               error=f"the certificate cites its decision, but {why}")
+                               failure=PaperworkError(f"the certificate cites its decision, but {why}"))
                     for name, why in waiting.items())
     if progress is not None and skipped:
         progress(len(skipped))
@@ -257,7 +255,8 @@ def build_pack(
     write_atomic(index, pack_index(conf, path, items).encode("utf-8"))
     errors = "; ".join(e for e in (report1.archive_error, report2.archive_error) if e) or None
     return PackReport(items, workers=report1.workers | report2.workers,
-                      archived=report1.archived + report2.archived, archive_error=errors, index=index)
+                      archived=report1.archived + report2.archived, archive_error=errors,
+                      archive_note=report1.archive_note, recovered=report1.recovered, index=index)
 
 
 KIND_NAMES = {

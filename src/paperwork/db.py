@@ -3,6 +3,12 @@
 One file per workspace (``archive/catalog.sqlite``), WAL mode so readers never
 block the writer, and a busy timeout so concurrent clerks wait instead of failing.
 Each module owns its own tables and creates them with ``ensure_schema``.
+
+The catalog is made once, by ``paperwork init`` (or ``paperwork archive create``):
+``create`` makes it, ``connect`` opens one that exists and never makes a new
+one, so an archive folder that is not mounted, or was moved, is reported
+instead of quietly starting a fresh register. ``connect_read`` opens it
+read-only: readers create nothing and take no write lock.
 """
 
 from __future__ import annotations
@@ -12,14 +18,51 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ArchiveError
+from .errors import ArchiveError, CatalogMissingError, NoWorkspaceError
 
 BUSY_TIMEOUT_S = 30.0
+CATALOG_NAME = "catalog.sqlite"
+DAMAGED_SUFFIX = ".damaged"  # beside the catalog: written by `archive verify` when its check fails
 
 
-def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
-    """Open the catalog; autocommit mode, so callers open transactions explicitly."""
+def missing_message(path: Path) -> str:
+    return (
+        f"{path} is missing: is the archive folder unmounted or moved? Mount it, or point"
+        " [archive] path in paperwork.toml at it; `paperwork archive create` starts a new, empty"
+        " register and archive"
+    )
+
+
+INIT_HINT = "run `paperwork init DIR --agency-name … --agency-code … --place …` first"
+
+
+def require(path: Path, *, initialised: bool, root: Path) -> None:
+    """Raise the right error when the catalog is not there: no workspace at all, or a catalog gone."""
+    if path.is_file():
+        return
+    if not initialised:
+        raise NoWorkspaceError(f"no workspace here ({root}): {INIT_HINT}")
+    raise CatalogMissingError(missing_message(path))
+
+
+def create(path: Path) -> None:
+    """Make a new, empty catalog (WAL); refuse if one is there."""
+    if path.exists():
+        raise ArchiveError(f"{path}: a catalog is already there")
     path.parent.mkdir(parents=True, exist_ok=True)
+    connect(path, create=True).close()
+
+
+def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S, create: bool = False) -> sqlite3.Connection:
+    """Open the catalog for writing; autocommit mode, so callers open transactions explicitly."""
+    if not create and not path.is_file():
+        raise CatalogMissingError(missing_message(path))
+    damaged = path.with_name(path.name + DAMAGED_SUFFIX)
+    if damaged.exists():
+        raise ArchiveError(
+            f"{path} failed its integrity check (`paperwork archive verify`): it accepts no writes;"
+            f" restore it from a backup, then remove {damaged.name}"
+        )
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -29,6 +72,24 @@ def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connectio
     except sqlite3.DatabaseError as e:
         raise ArchiveError(f"{path}: cannot open the catalog: {e}") from e
     return conn
+
+
+def connect_read(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open the catalog read-only: nothing is created, no write lock is ever taken."""
+    if not path.is_file():
+        raise CatalogMissingError(missing_message(path))
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                               isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as e:
+        raise ArchiveError(f"{path}: cannot read the catalog: {e}") from e
+    return conn
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 def _wal(conn: sqlite3.Connection, timeout: float) -> None:

@@ -6,8 +6,10 @@
     ├── TemplateError              a template is missing or does not fit its model
     ├── ConversionError            LibreOffice missing or failed
     ├── WorkspaceError             paperwork.toml unreadable, workspace missing
+    │   └── NoWorkspaceError       exit 2: a command that keeps records run outside a workspace
     ├── RegisterError              the register refused or timed out
     └── ArchiveError               the archive or its index refused
+        ├── CatalogMissingError    the catalog is gone (archive folder unmounted or moved)
         ├── ArchiveLockedError     another writer holds the index lock
         ├── IndexVersionError      the index was built by another schema: reindex
         └── OcrError               OCR of a scan failed (the file is still stored)
@@ -55,12 +57,22 @@ class WorkspaceError(PaperworkError):
     """The workspace profile (paperwork.toml) is missing or invalid."""
 
 
+class NoWorkspaceError(WorkspaceError):
+    """A command that numbers or keeps records was run where no workspace is."""
+
+    exit_code = 2
+
+
 class RegisterError(PaperworkError):
     """The outgoing-document register refused an operation."""
 
 
 class ArchiveError(PaperworkError):
     """The archive (catalog, stored files or index) refused an operation."""
+
+
+class CatalogMissingError(ArchiveError):
+    """The workspace's catalog file is not there: never silently replaced by a new one."""
 
 
 class ArchiveLockedError(ArchiveError):

@@ -27,7 +27,10 @@ from pathlib import Path
 
 from .errors import InputError, PaperworkError
 
-__all__ = ["check_target", "discard", "place", "stage", "stage_with", "write_atomic", "write_atomic_with"]
+__all__ = [
+    "check_target", "discard", "discard_leftovers", "leftovers", "place", "stage", "stage_with", "write_atomic",
+    "write_atomic_with",
+]
 
 STAGED_SUFFIX = ".part"
 
@@ -61,14 +64,19 @@ def check_target(path: Path) -> None:
         raise InputError("cannot write: it is not a regular file (a device, FIFO or socket)", source=str(path))
 
 
-def stage_with(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a fresh hidden file beside ``path``; fsync it; return it."""
+def stage_with(path: Path, write: Callable[[Path], None], *, owner: int | None = None) -> Path:
+    """Call ``write(tmp)`` on a fresh hidden file beside ``path``; fsync it; return it.
+
+    The name carries the pid of the process that will put it in place (``owner``,
+    this one by default), so that ``discard_leftovers`` knows one whose owner died.
+    """
     path = Path(path)
     check_target(path)
     tmp: Path | None = None
+    owner = owner or os.getpid()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=STAGED_SUFFIX, dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.{owner}.", suffix=STAGED_SUFFIX, dir=path.parent)
         tmp = Path(name)
         os.fchmod(fd, 0o666 & ~_umask())
         os.close(fd)
@@ -86,9 +94,9 @@ def stage_with(path: Path, write: Callable[[Path], None]) -> Path:
     return tmp
 
 
-def stage(path: Path, data: bytes) -> Path:
+def stage(path: Path, data: bytes, *, owner: int | None = None) -> Path:
     """``stage_with`` for bytes in hand."""
-    return stage_with(path, lambda tmp: tmp.write_bytes(data))
+    return stage_with(path, lambda tmp: tmp.write_bytes(data), owner=owner)
 
 
 def place(staged: Path, path: Path) -> None:
@@ -111,6 +119,39 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_atomic_with(path: Path, write: Callable[[Path], None]) -> None:
     place(stage_with(path, write), path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """Staged files in ``folder`` whose owner process is gone (a killed render or batch)."""
+    found = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    for name in names:
+        if not (name.startswith(".") and name.endswith(STAGED_SUFFIX)):
+            continue
+        parts = name.rsplit(".", 3)  # ".NAME", owner, random, "part"
+        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
+            found.append(Path(folder) / name)
+    return found
+
+
+def discard_leftovers(folder: Path) -> int:
+    """Remove ``leftovers(folder)``; how many."""
+    stale = leftovers(folder)
+    discard(*stale)
+    return len(stale)
 
 
 def discard(*paths: Path | str | None) -> None:

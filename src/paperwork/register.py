@@ -14,8 +14,25 @@ records it there, so a failed render rolls back and consumes no number.
         path = render(..., number=r.number)
         r.record(symbol="QĐ-SNV", date=..., ..., output=str(path), sha256=...)
 
-The register's tables: ``register_entries`` (one row per number given out) and
-``register_meta`` (schema version).
+Issuing is two short transactions around the move of the files into place
+(``pipeline.py`` drives it; no lock is held while documents render, convert or
+are archived):
+
+1. the rows are recorded with ``placed = 0`` and, in ``pending``, the staged
+   files and their targets (``Block.record(..., pending=…)``);
+2. the staged files are renamed into place;
+3. ``settle`` marks the rows placed, or withdraws (void) the number of a file
+   that could not be put in place, with the reason.
+
+A process killed between 1 and 3 leaves rows with ``placed = 0``: ``recover``
+(run before every issue) finishes the move from the staged files, or confirms
+a file already in place, or withdraws the number with the reason. So a number
+is issued once per series and year, and never points at a file that is not
+there unless the register says why.
+
+The register's tables: ``register_entries`` (one row per number given out),
+``register_meta`` (schema version) and ``batch_items`` (which manifest item was
+issued as which number, so that re-running a manifest issues nothing new).
 """
 
 from __future__ import annotations
@@ -31,7 +48,14 @@ from typing import TYPE_CHECKING
 
 from . import db
 from .config import Numbering
-from .errors import ArchiveError, InputError, NumberInUseError, RegisterError
+from .errors import (
+    ArchiveError,
+    CatalogMissingError,
+    InputError,
+    NumberInUseError,
+    PaperworkError,
+    RegisterError,
+)
 from .vietnamese import nfc, number_symbol
 
 if TYPE_CHECKING:
@@ -46,8 +70,9 @@ __all__ = [
     "Reservation",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SHARED_SERIES = "shared"
+BATCH_TABLE = "batch_items"
 BUSY_MESSAGE = "the register is busy (another clerk is issuing): try again"
 
 SCHEMA = (
@@ -55,7 +80,7 @@ SCHEMA = (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     )""",
-    f"INSERT OR IGNORE INTO register_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}')",
+    "INSERT OR IGNORE INTO register_meta (key, value) VALUES ('schema_version', '1')",
     """CREATE TABLE IF NOT EXISTS register_entries (
         year        INTEGER NOT NULL,
         series      TEXT    NOT NULL,
@@ -76,6 +101,24 @@ SCHEMA = (
         PRIMARY KEY (year, series, number),
         UNIQUE (year, number, symbol)
     )""",
+    f"""CREATE TABLE IF NOT EXISTS {BATCH_TABLE} (
+        manifest        TEXT    NOT NULL,   -- the manifest's absolute path
+        item            TEXT    NOT NULL,   -- the item's name in it
+        content_sha256  TEXT    NOT NULL,   -- of the validated input (JSON, keys sorted)
+        year            INTEGER NOT NULL,   -- the register row it was issued as
+        series          TEXT    NOT NULL,
+        number          INTEGER NOT NULL,
+        date            TEXT    NOT NULL,
+        output          TEXT    NOT NULL,
+        recorded_at     TEXT    NOT NULL,
+        PRIMARY KEY (manifest, item, content_sha256)
+    )""",
+)
+# Columns added after the first release (ALTER TABLE for older catalogs).
+ADDED_COLUMNS = (
+    ("placed", "INTEGER NOT NULL DEFAULT 1"),  # 0 from recording until the file is in place
+    ("pending", "TEXT"),  # JSON while placed = 0: {"pid": …, "host": …, "files": [[staged, target], …]}
+    ("note", "TEXT"),  # what happened to the file later ("replaced by …")
 )
 
 
@@ -99,6 +142,8 @@ class Entry:
     status: str  # "issued" | "void"
     void_reason: str | None
     issued_at: str  # ISO timestamp
+    placed: bool = True  # False while its file is being put in place (see the module docstring)
+    note: str | None = None  # what happened to the file later ("replaced by …")
 
     @property
     def number_symbol(self) -> str:
@@ -124,6 +169,8 @@ class Entry:
             "status": self.status,
             "void_reason": self.void_reason,
             "issued_at": self.issued_at,
+            "placed": self.placed,
+            "note": self.note,
         }
 
 
@@ -144,6 +191,8 @@ def _entry(row: sqlite3.Row) -> Entry:
         status=row["status"],
         void_reason=row["void_reason"],
         issued_at=row["issued_at"],
+        placed=bool(row["placed"]) if "placed" in row.keys() else True,
+        note=row["note"] if "note" in row.keys() else None,
     )
 
 
@@ -168,6 +217,15 @@ def _check_number(number: int) -> None:
         raise InputError(f"a document number is a whole number from 1, not {number!r}")
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is open; SQLite may already have (disk full), and that is no error."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
@@ -175,14 +233,16 @@ def _now() -> str:
 class Register:
     """The register of one workspace catalog; opens a connection per operation."""
 
-    def __init__(self, catalog_path: Path, numbering: Numbering, *, timeout: float = db.BUSY_TIMEOUT_S):
+    def __init__(self, catalog_path: Path, numbering: Numbering, *, timeout: float = db.BUSY_TIMEOUT_S,
+                 initialised: bool = True):
         self.catalog_path = Path(catalog_path)
         self.numbering = numbering
         self.timeout = timeout
+        self.initialised = initialised  # a paperwork.toml says where the catalog must be
 
     @classmethod
     def for_workspace(cls, ws: Workspace, *, timeout: float = db.BUSY_TIMEOUT_S) -> Register:
-        return cls(ws.catalog_path, ws.numbering, timeout=timeout)
+        return cls(ws.catalog_path, ws.numbering, timeout=timeout, initialised=ws.profile_path is not None)
 
     # -- series ---------------------------------------------------------------
 
@@ -197,32 +257,55 @@ class Register:
 
     # -- connections ----------------------------------------------------------
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _open(self, *, write: bool) -> sqlite3.Connection:
+        db.require(self.catalog_path, initialised=self.initialised, root=self.catalog_path.parent.parent)
         try:
-            conn = db.connect(self.catalog_path, timeout=self.timeout)
-        except ArchiveError as e:  # db.connect speaks for the shared catalog
+            if write:
+                return db.connect(self.catalog_path, timeout=self.timeout)
+            return db.connect_read(self.catalog_path, timeout=self.timeout)
+        except ArchiveError as e:  # db speaks for the shared catalog
             cause = e.__cause__
             if isinstance(cause, sqlite3.OperationalError) and _is_busy(cause):
                 raise RegisterError(BUSY_MESSAGE) from e
+            if isinstance(e, CatalogMissingError):
+                raise
             raise RegisterError(str(e)) from e
+
+    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+        """Create or bring up to date the register's tables (a write only when needed)."""
         try:
-            try:
-                exists = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register_entries'"
-                ).fetchone()
-                if not exists:
-                    db.ensure_schema(conn, SCHEMA)
-            except sqlite3.Error as e:
-                raise _map(e, self.catalog_path) from e
-            yield conn
-        finally:
-            conn.close()
+            if db.has_table(conn, "register_entries") and db.has_table(conn, BATCH_TABLE) and self._columns_ok(conn):
+                return
+            db.ensure_schema(conn, SCHEMA)
+            if not self._columns_ok(conn):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    have = {r["name"] for r in conn.execute("PRAGMA table_info(register_entries)")}
+                    for name, declaration in ADDED_COLUMNS:
+                        if name not in have:
+                            conn.execute(f"ALTER TABLE register_entries ADD COLUMN {name} {declaration}")
+                    conn.execute(
+                        "INSERT OR REPLACE INTO register_meta (key, value) VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),),
+                    )
+                    conn.execute("COMMIT")
+                except BaseException:
+                    _rollback(conn)
+                    raise
+        except sqlite3.Error as e:
+            raise _map(e, self.catalog_path) from e
+
+    @staticmethod
+    def _columns_ok(conn: sqlite3.Connection) -> bool:
+        have = {r["name"] for r in conn.execute("PRAGMA table_info(register_entries)")}
+        return all(name in have for name, _ in ADDED_COLUMNS)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
-        with self._connection() as conn:
+        """One short write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
+        conn = self._open(write=True)
+        try:
+            self._ensure_schema(conn)
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as e:
@@ -231,11 +314,27 @@ class Register:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                _rollback(conn)
                 if isinstance(exc, sqlite3.Error):
                     raise _map(exc, self.catalog_path) from exc
                 raise
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection (no lock, nothing created); None while the register has no table."""
+        conn = self._open(write=False)
+        try:
+            if not db.has_table(conn, "register_entries"):
+                yield None
+                return
+            try:
+                yield conn
+            except sqlite3.Error as e:
+                raise _map(e, self.catalog_path) from e
+        finally:
+            conn.close()
 
     # -- allocation -----------------------------------------------------------
 
@@ -314,27 +413,16 @@ class Register:
         series = self.series_for(type_symbol)
         _check_year(year)
         _check_number(number)
-        if not self.catalog_path.exists():
-            return
         with self._read() as conn:
-            self._raise_if_taken(conn, series, year, number)
+            if conn is not None:
+                self._raise_if_taken(conn, series, year, number)
 
     def peek_next(self, type_symbol: str, year: int) -> int:
         """The number the next reservation would get now (a preview, not a promise)."""
         series = self.series_for(type_symbol)
         _check_year(year)
-        if not self.catalog_path.exists():
-            return 1
         with self._read() as conn:
-            return self._next(conn, year, series)
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as conn:
-            try:
-                yield conn
-            except sqlite3.Error as e:
-                raise _map(e, self.catalog_path) from e
+            return self._next(conn, year, series) if conn is not None else 1
 
     # -- void and list --------------------------------------------------------
 
@@ -346,8 +434,6 @@ class Register:
         if not reason:
             raise InputError("give the reason the document is withdrawn")
         key = self.series_for(series) if series is not None else None
-        if not self.catalog_path.exists():
-            raise InputError(f"number {number:02d} of {year} is not in the register")
         with self._write() as conn:
             sql = "SELECT * FROM register_entries WHERE year = ? AND number = ?"
             params: tuple[object, ...] = (year, number)
@@ -381,8 +467,6 @@ class Register:
         """Every number given out, ordered by year, series, number."""
         if year is not None:
             _check_year(year)
-        if not self.catalog_path.exists():
-            return []
         sql = "SELECT * FROM register_entries WHERE 1 = 1"
         params: list[object] = []
         if year is not None:
@@ -392,8 +476,184 @@ class Register:
             sql += " AND series = ?"
             params.append(self.series_for(series))
         with self._read() as conn:
-            rows = conn.execute(sql + " ORDER BY year, series, number", params).fetchall()
+            rows = conn.execute(sql + " ORDER BY year, series, number", params).fetchall() if conn else []
         return [_entry(r) for r in rows]
+
+    # -- the two steps of an issue, and recovery --------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The next numbers as the register has them now, read without a lock (for planning)."""
+        return Snapshot(self)
+
+    def settle(self, placed: Sequence[Entry], failed: Sequence[tuple[Entry, str]]) -> None:
+        """Step 3: files in place are confirmed; a number whose file could not be placed is withdrawn."""
+        if not placed and not failed:
+            return
+        with self._write() as conn:
+            for e in placed:
+                conn.execute(
+                    "UPDATE register_entries SET placed = 1, pending = NULL WHERE year = ? AND series = ? AND number = ?",
+                    (e.year, e.series, e.number),
+                )
+            for e, reason in failed:
+                self._withdraw_unplaced(conn, e.year, e.series, e.number, reason)
+
+    @staticmethod
+    def _withdraw_unplaced(conn: sqlite3.Connection, year: int, series: str, number: int, reason: str) -> None:
+        conn.execute(
+            "UPDATE register_entries SET placed = 1, pending = NULL, status = 'void', void_reason = ?,"
+            " voided_at = ? WHERE year = ? AND series = ? AND number = ?",
+            (nfc(f"không ghi được tệp: {reason}"), _now(), year, series, number),
+        )
+        conn.execute(f"DELETE FROM {BATCH_TABLE} WHERE year = ? AND series = ? AND number = ?", (year, series, number))
+
+    def recover(self) -> list[Entry]:
+        """Finish what a process killed in mid-issue left (rows with ``placed = 0`` whose writer is gone).
+
+        A staged file that is there is put in place; a target that already holds the
+        recorded bytes is confirmed; otherwise the number is withdrawn with the reason.
+        Returns the rows it settled. Rows of a writer still running are left to it.
+        """
+        with self._read() as conn:
+            if conn is None or not self._columns_ok(conn):
+                return []
+            rows = conn.execute("SELECT * FROM register_entries WHERE placed = 0").fetchall()
+        stale = [r for r in rows if not _writer_alive(r["pending"])]
+        if not stale:
+            return []
+        from .files import discard, place
+
+        settled: list[Entry] = []
+        with self._write() as conn:
+            for old in stale:
+                row = conn.execute(
+                    "SELECT * FROM register_entries WHERE year = ? AND series = ? AND number = ? AND placed = 0",
+                    (old["year"], old["series"], old["number"]),
+                ).fetchone()
+                if row is None:  # settled meanwhile
+                    continue
+                files = [(Path(a), Path(b)) for a, b in json.loads(row["pending"] or "{}").get("files", [])]
+                problem = None
+                for staged, target in files:
+                    if staged.is_file():
+                        try:
+                            place(staged, target)
+                        except PaperworkError as e:
+                            problem = str(e)
+                    elif not target.is_file():
+                        problem = f"{target}: the process writing it stopped before it was put in place"
+                docx = Path(row["output"])
+                if problem is None and (not docx.is_file() or _sha256(docx) != row["sha256"]):
+                    problem = f"{docx}: the process writing it stopped before it was put in place"
+                if problem is None:
+                    conn.execute(
+                        "UPDATE register_entries SET placed = 1, pending = NULL"
+                        " WHERE year = ? AND series = ? AND number = ?",
+                        (row["year"], row["series"], row["number"]),
+                    )
+                else:
+                    discard(*(staged for staged, _ in files))
+                    self._withdraw_unplaced(conn, row["year"], row["series"], row["number"], problem)
+                settled.append(_entry(conn.execute(
+                    "SELECT * FROM register_entries WHERE year = ? AND series = ? AND number = ?",
+                    (row["year"], row["series"], row["number"]),
+                ).fetchone()))
+        return settled
+
+    def issued_at(self, output: Path) -> Entry | None:
+        """The issued entry whose document is the file at ``output`` now (None if none, or it changed)."""
+        target = str(Path(output).absolute())
+        with self._read() as conn:
+            if conn is None:
+                return None
+            rows = conn.execute(
+                "SELECT * FROM register_entries WHERE output = ? AND status = 'issued' ORDER BY issued_at DESC",
+                (target,),
+            ).fetchall()
+        if not rows or not Path(target).is_file():
+            return None
+        digest = _sha256(Path(target))
+        return next((_entry(r) for r in rows if r["sha256"] == digest), None)
+
+    def recorded(self, manifest: str, item: str) -> list[sqlite3.Row]:
+        """What earlier runs of ``manifest`` issued for ``item`` (not withdrawn), newest first."""
+        with self._read() as conn:
+            if conn is None or not db.has_table(conn, BATCH_TABLE):
+                return []
+            return conn.execute(
+                f"SELECT b.*, r.symbol FROM {BATCH_TABLE} b JOIN register_entries r"
+                " ON r.year = b.year AND r.series = b.series AND r.number = b.number"
+                " WHERE b.manifest = ? AND b.item = ? AND r.status = 'issued' ORDER BY b.recorded_at DESC",
+                (manifest, item),
+            ).fetchall()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _writer_alive(pending: str | None) -> bool:
+    """Is the process that recorded these pending rows still running (on this machine)?"""
+    import os
+    import socket
+
+    try:
+        info = json.loads(pending or "{}")
+        pid, host = int(info.get("pid", 0)), info.get("host")
+    except (ValueError, TypeError):
+        return False
+    if pid <= 0 or host != socket.gethostname():
+        # Another machine's writer: it may be running; it is given a day before it counts as gone.
+        started = info.get("at") or ""
+        try:
+            age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(started)
+        except ValueError:
+            return False
+        return host != socket.gethostname() and age < dt.timedelta(days=1)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def pending_note(files: Sequence[tuple[Path, Path]]) -> str:
+    """The ``pending`` column of a row being placed: who writes it, and which files go where."""
+    import os
+    import socket
+
+    return json.dumps({
+        "pid": os.getpid(), "host": socket.gethostname(),
+        "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "files": [[str(a), str(b)] for a, b in files],
+    }, ensure_ascii=False)
+
+
+class Snapshot:
+    """Next numbers read once without a lock; ``Block`` answers the same question under the lock."""
+
+    def __init__(self, register: Register):
+        self._register = register
+        self._cache: dict[tuple[str, int], int] = {}
+
+    def series_for(self, type_symbol: str) -> str:
+        return self._register.series_for(type_symbol)
+
+    def next_number(self, type_symbol: str, year: int) -> int:
+        key = (self.series_for(type_symbol), year)
+        if key not in self._cache:
+            self._cache[key] = self._register.peek_next(type_symbol, year)
+        return self._cache[key]
 
 
 class Block:
@@ -434,6 +694,22 @@ class Block:
         self._reservations.append(r)
         return r
 
+    def remember(self, manifest: str, item: str, content: str, entry: Entry) -> None:
+        """Note that ``item`` of ``manifest`` (input hash ``content``) was issued as ``entry``."""
+        self.connection.execute(
+            f"INSERT OR REPLACE INTO {BATCH_TABLE} (manifest, item, content_sha256, year, series, number,"
+            " date, output, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (manifest, item, content, entry.year, entry.series, entry.number, entry.date.isoformat(),
+             entry.output, _now()),
+        )
+
+    def note_replaced(self, output: str, by: str) -> None:
+        """The issued document at ``output`` is being replaced (``--replace``): say so on its row."""
+        self.connection.execute(
+            "UPDATE register_entries SET note = ? WHERE output = ? AND status = 'issued' AND placed = 1",
+            (nfc(f"tệp đã được thay bằng {by} ngày {dt.date.today():%d/%m/%Y}"), output),
+        )
+
     def _close(self) -> None:
         self._closed = True
         for r in self._reservations:
@@ -467,8 +743,13 @@ class Reservation:
         recipients: Sequence[str],
         output: str,
         sha256: str,
+        pending: Sequence[tuple[Path, Path]] | None = None,
     ) -> Entry:
-        """Write the register row; it becomes permanent when the with-block ends cleanly."""
+        """Write the register row; it becomes permanent when the with-block ends cleanly.
+
+        ``pending``: the (staged, target) files still to be put in place; the row is
+        recorded as not yet placed until ``Register.settle`` (see the module docstring).
+        """
         if self._closed:
             raise RegisterError("the reservation is closed: record() belongs inside its with-block")
         if self.entry is not None:
@@ -500,17 +781,19 @@ class Reservation:
             status="issued",
             void_reason=None,
             issued_at=_now(),
+            placed=not pending,
         )
         try:
             self._conn.execute(
                 "INSERT INTO register_entries (year, series, number, symbol, date, kind, type_name,"
-                " title, signer, recipients, output, sha256, status, issued_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?)",
+                " title, signer, recipients, output, sha256, status, issued_at, placed, pending)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?)",
                 (
                     entry.year, entry.series, entry.number, entry.symbol, entry.date.isoformat(),
                     entry.kind, entry.type_name, entry.title, entry.signer,
                     json.dumps(list(entry.recipients), ensure_ascii=False),
-                    entry.output, entry.sha256, entry.issued_at,
+                    entry.output, entry.sha256, entry.issued_at, int(entry.placed),
+                    pending_note(pending) if pending else None,
                 ),
             )  # fmt: skip
         except sqlite3.IntegrityError as e:

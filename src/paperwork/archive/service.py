@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Workspace
+from ..db import require
 from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError, PaperworkError
 from .extract import Extracted, UnreadableDocumentError, detect_metadata, extract
 from .store import (
@@ -106,8 +107,10 @@ class AddReport:
 # --------------------------------------------------------------------------- helpers
 
 
-def _catalog(ws: Workspace) -> Catalog:
-    return Catalog.open(ws.catalog_path)
+def _catalog(ws: Workspace, *, write: bool = True) -> Catalog:
+    """The workspace catalog; refused when it is missing (never silently made anew)."""
+    require(ws.catalog_path, initialised=ws.profile_path is not None, root=ws.root)
+    return Catalog.open(ws.catalog_path) if write else Catalog.open_read(ws.catalog_path)
 
 
 def _store(ws: Workspace) -> FileStore:
@@ -515,7 +518,7 @@ def ocr_documents(
 
 
 def get_document(ws: Workspace, doc_id: int) -> DocumentRecord:
-    with _catalog(ws) as catalog:
+    with _catalog(ws, write=False) as catalog:
         record = catalog.get(doc_id)
     if record is None:
         raise InputError(f"no document with id {doc_id} in the archive")
@@ -528,7 +531,7 @@ def stored_path(ws: Workspace, record: DocumentRecord) -> Path:
 
 
 def document_text(ws: Workspace, doc_id: int) -> str:
-    with _catalog(ws) as catalog:
+    with _catalog(ws, write=False) as catalog:
         text = catalog.text(doc_id)
     if text is None:
         raise InputError(f"no document with id {doc_id} in the archive")

@@ -292,6 +292,14 @@ class Catalog:
         self.conn = conn
 
     @classmethod
+    def open_read(cls, path: Path) -> Catalog:
+        """Read-only: nothing is created, no lock is taken (``archive show``, ``search``, ``verify``)."""
+        return cls(db.connect_read(path))
+
+    def has_table(self) -> bool:
+        return db.has_table(self.conn, TABLE)
+
+    @classmethod
     def open(cls, path: Path) -> Catalog:
         conn = db.connect(path)
         try:
@@ -314,6 +322,10 @@ class Catalog:
     def _query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         try:
             return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as e:
+            if f"no such table: {TABLE}" in str(e):  # a new catalog, read before anything was added
+                return []
+            raise ArchiveError(f"the archive catalog refused a query: {e}") from e
         except sqlite3.DatabaseError as e:
             raise ArchiveError(f"the archive catalog refused a query: {e}") from e
 
@@ -403,10 +415,12 @@ class Catalog:
         return {row["id"] for row in self._query(f"SELECT id FROM {TABLE}")}
 
     def count(self) -> int:
-        return self._query(f"SELECT count(*) AS n FROM {TABLE}")[0]["n"]
+        rows = self._query(f"SELECT count(*) AS n FROM {TABLE}")
+        return rows[0]["n"] if rows else 0
 
     def total_size(self) -> int:
-        return self._query(f"SELECT coalesce(sum(size), 0) AS n FROM {TABLE}")[0]["n"]
+        rows = self._query(f"SELECT coalesce(sum(size), 0) AS n FROM {TABLE}")
+        return rows[0]["n"] if rows else 0
 
     def count_by(self, column: str) -> list[tuple[str | None, int]]:
         """Document counts grouped by ``type``, ``source`` or ``year``, largest first."""

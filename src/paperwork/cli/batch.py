@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,12 +75,15 @@ def echo_report(report, what: str = "documents") -> None:
     if report.archived or report.archive_error:
         parts.append(f"{report.archived} archived")
     click.echo("; ".join(parts))
+    for line in report.recovered:
+        click.echo(f"recovered from an interrupted run: {line}", err=True)
+    for r in report.items:
+        if r.problem:
+            click.echo(f"Error: {r.name}: {r.problem}", err=True)
+    if report.archive_note:
+        click.echo(report.archive_note, err=True)
     if report.archive_error:
         click.echo(f"Error: archive: {report.archive_error}", err=True)
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) or 1
 
 
 @cli.command()
@@ -92,10 +94,13 @@ def default_jobs() -> int:
               help="Worker processes rendering the documents (default: all cores).")
 @click.option("--issue", is_flag=True, help="Issue register numbers to numbered documents that have none yet.")
 @click.option("--dry-run", is_flag=True, help="Validate every document and report; write nothing.")
+@click.option("--pdf", is_flag=True, help="Also write each document as PDF through LibreOffice.")
+@click.option("--replace", "replace_issued", is_flag=True,
+              help="Replace output files that are issued documents (their register entries say so).")
 @click.option("--no-archive", is_flag=True, help="Do not store the written documents in the archive.")
 @click.pass_context
 def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int | None, issue: bool,
-          dry_run: bool, no_archive: bool) -> None:
+          dry_run: bool, pdf: bool, replace_issued: bool, no_archive: bool) -> None:
     """Make every document MANIFEST lists (YAML), on all cores.
 
     The manifest lists documents under `documents:`, each
@@ -117,17 +122,20 @@ def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int
 
         paperwork batch khen-thuong.yaml --dry-run
     """
-    from ..batch import dry_run_report, execute, plan, read_manifest
+    from ..batch import read_manifest
+    from ..pipeline import default_jobs, dry_run_report, plan, run
 
     ws = get_workspace(ctx)
     manifest = manifest.absolute()
     out_dir = (output_dir or manifest.parent).absolute()
-    the_plan = plan(ws, manifest, read_manifest(manifest), out_dir, issue=issue)
+    the_plan = plan(ws, read_manifest(manifest), out_dir, issue=issue, manifest=manifest, pdf=pdf,
+                    replace_issued=replace_issued)
     if dry_run:
         report = dry_run_report(the_plan)
     else:
         with progress_reporter(len(the_plan.ready), "rendering") as progress:
-            report = execute(ws, the_plan, jobs=jobs or default_jobs(), archive=not no_archive, progress=progress)
+            report = run(ws, the_plan, jobs=jobs or default_jobs(), pdf=pdf, archive=not no_archive,
+                         progress=progress)
     echo_report(report)
     if not report.ok:
         ctx.exit(1)
@@ -185,6 +193,7 @@ def conference_build(ctx: click.Context, description: Path, output_dir: Path, jo
         paperwork conference build hoi-nghi.yaml -o hoi-nghi --issue
     """
     from ..conference import build_pack
+    from ..pipeline import default_jobs
 
     ws = get_workspace(ctx)
     state: dict[str, int] = {}

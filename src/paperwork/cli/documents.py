@@ -48,16 +48,19 @@ def example(kind: str) -> None:
 @click.option("--pdf", is_flag=True, help="Also write OUTPUT with .pdf through LibreOffice.")
 @click.option("--issue", is_flag=True,
               help="Allocate the next number of the register for the document's year, print it and record it.")
+@click.option("--replace", "replace_issued", is_flag=True,
+              help="Replace OUTPUT even if it is an issued document (its register entry says so).")
 @click.option("--no-archive", is_flag=True, help="Do not store the written document in the archive.")
 @click.pass_context
 def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: bool, issue: bool,
-           no_archive: bool) -> None:
+           replace_issued: bool, no_archive: bool) -> None:
     """Render INPUT (YAML or JSON) as a document of KIND into OUTPUT.
 
     Without --issue and without `number` in INPUT the document is a draft for
     signing: blank number, blank day and month. A list field (awardees,
     members, attendees) may name a .xlsx or .csv file instead, relative to
-    INPUT; its first row gives the field names.
+    INPUT; its first row gives the field names. An issued document is never
+    overwritten unless --replace is given.
 
     Example:
 
@@ -65,28 +68,31 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
 
         paperwork render reward-decision qd.yaml -o qd.docx --issue
     """
-    from ..errors import ArchiveError, InputError
-    from ..generate import load_document, produce
+    from ..errors import ArchiveError, ConversionError, InputError
     from ..kinds import get_kind
-    from ..kinds.common import symbol
-    from ..vietnamese import number_symbol
+    from ..pipeline import single
 
     if output.suffix.lower() != ".docx":
         raise InputError("the output must be a .docx file", source=str(output))
     k = get_kind(kind)
     ws = get_workspace(ctx)
-    doc = load_document(k, input_file, ws)
-    written = produce(k, doc, output, ws, issue=issue, pdf=pdf, archive=not no_archive)
+    written, report = single(ws, k.name, input_file, output, issue=issue, pdf=pdf, archive=not no_archive,
+                             replace_issued=replace_issued)
+    for line in report.recovered:
+        click.echo(f"recovered from an interrupted run: {line}", err=True)
     note = ""
     if written.number is not None:
-        note = f" (Số: {number_symbol(written.number, symbol(doc.agency, k.type_symbol))}"
-        note += ", registered)" if written.registered else ")"
+        note = f" (Số: {written.number}" + (", registered)" if written.issued else ")")
     elif k.numbered:
         note = " (draft: number and date left blank)"
-    click.echo(f"wrote {written.path}{note}")
+    click.echo(f"wrote {written.output}{note}")
     if written.pdf:
         click.echo(f"wrote {written.pdf}")
     if written.archive_id is not None:
         click.echo(f"archived as id {written.archive_id}")
-    if written.archive_error:
-        raise ArchiveError(f"{written.path} was written but not archived: {written.archive_error}")
+    if report.archive_note:
+        click.echo(report.archive_note, err=True)
+    if written.problem:
+        raise ConversionError(written.problem)
+    if report.archive_error:
+        raise ArchiveError(f"{written.output} was written but not archived: {report.archive_error}")
