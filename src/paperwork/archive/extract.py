@@ -6,7 +6,9 @@
                                              the agency in the header, the trích yếu
 
 Text is NFC, one paragraph (or PDF line) per line. A file that cannot be read
-raises ``UnreadableDocumentError`` naming the reason. Scans have no usable text:
+raises ``UnreadableDocumentError`` naming the reason; so does a .docx whose parts
+would inflate past ``DOCX_PART_LIMIT`` each or ``DOCX_TOTAL_LIMIT`` together (a
+zip bomb), checked before any part is read. Scans have no usable text:
 an image has none, a scanned PDF no text layer, a too short one, or a garbled one
 (legacy TCVN3/VNI fonts, see textcheck.py). ``Extracted.needs_ocr`` and
 ``ocr_reason`` say so; the caller runs OCR (archive/ocr.py), or passes an
@@ -16,19 +18,25 @@ an image has none, a scanned PDF no text layer, a too short one, or a garbled on
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import stat
+import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 from xml.etree import ElementTree
 
 from ..errors import ArchiveError
 from .textcheck import text_layer_problem
 
 __all__ = [
+    "DOCX_PART_LIMIT",
+    "DOCX_TOTAL_LIMIT",
     "DetectedMeta",
     "Extracted",
     "IMAGE_SUFFIXES",
@@ -69,14 +77,95 @@ def _nfc(text: str) -> str:
 
 # --------------------------------------------------------------------------- docx
 
+# A .docx is a zip whose parts python-docx inflates into memory. A part, or all
+# of them together, that would inflate past these is refused before any is read
+# (a zip bomb: 300 MB of spaces packs into 300 KB).
+DOCX_PART_LIMIT = 64 * 1024 * 1024
+DOCX_TOTAL_LIMIT = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … name length, extra length
+_LOCAL_SIGNATURE = b"PK\x03\x04"
 
-def _docx_pages(path: Path) -> int | None:
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)} MiB"
+
+
+def _inflate(path: Path, raw: BinaryIO, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The bytes of part ``info``, a chunk at a time, stopped as soon as they pass its declared size.
+
+    The sizes in the zip's directory are only claims: a lying one would let a
+    reader inflate without end. Deflated and stored parts are inflated here from
+    the raw stream; any other method (not used by Word) goes through zipfile,
+    which stops at the declared size itself.
+    """
+
+    def refused() -> UnreadableDocumentError:
+        return UnreadableDocumentError(
+            path, f"{info.filename} inflates past its declared size ({info.file_size} bytes): refused"
+        )
+
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with zf.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                yield chunk
+        return
+    raw.seek(info.header_offset)
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
+    if signature != _LOCAL_SIGNATURE:
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    raw.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    left = info.compress_size
+    inflated = 0
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    pending = b""
+    while True:
+        if not pending:
+            if left <= 0:
+                break
+            pending = raw.read(min(_CHUNK, left))
+            if not pending:
+                raise zipfile.BadZipFile(f"{info.filename} is cut short")
+            left -= len(pending)
+        if inflater is None:
+            chunk, pending = pending, b""
+        else:
+            chunk = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+        inflated += len(chunk)
+        if inflated > info.file_size:
+            raise refused()
+        yield chunk
+        if inflater is not None and inflater.eof:
+            break
+
+
+def _check_docx_sizes(path: Path, stream: BinaryIO) -> None:
+    """Refuse a .docx whose parts inflate, or claim to, past the limits; read nothing else."""
+    with zipfile.ZipFile(stream) as zf:
+        infos = zf.infolist()
+        total = 0
+        for info in infos:
+            if info.file_size > DOCX_PART_LIMIT:
+                raise UnreadableDocumentError(path, f"{info.filename} inflates past {_mib(DOCX_PART_LIMIT)}: refused")
+            total += info.file_size
+            if total > DOCX_TOTAL_LIMIT:
+                raise UnreadableDocumentError(
+                    path, f"the parts inflate past {_mib(DOCX_TOTAL_LIMIT)} in all (at {info.filename}): refused"
+                )
+        # Each part within its declared size, so all within the limits.
+        for info in infos:
+            for _ in _inflate(path, stream, zf, info):
+                pass
+
+
+def _docx_pages(path: Path, stream: BinaryIO) -> int | None:
     """``<Pages>`` of docProps/app.xml: what Word counted when it last saved, if anything."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            data = zf.read("docProps/app.xml")
+        with zipfile.ZipFile(stream) as zf:
+            data = b"".join(_inflate(path, stream, zf, zf.getinfo("docProps/app.xml")))
         root = ElementTree.fromstring(data)
-    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError):
         return None
     for element in root.iter():
         if element.tag.rsplit("}", 1)[-1] == "Pages" and element.text:
@@ -113,10 +202,17 @@ def _table_lines(table) -> Iterator[str]:
 def _extract_docx(path: Path) -> Extracted:
     import docx
 
-    try:
-        document = docx.Document(str(path))
-    except Exception as e:  # python-docx raises many kinds on a bad package
-        raise UnreadableDocumentError(path, _docx_reason(e)) from e
+    # One open file for the size check and the reading: what was checked is what is read.
+    with open(path, "rb") as stream:
+        try:
+            _check_docx_sizes(path, stream)
+            stream.seek(0)
+            document = docx.Document(stream)
+        except UnreadableDocumentError:
+            raise
+        except Exception as e:  # zipfile, zlib and python-docx raise many kinds on a bad package
+            raise UnreadableDocumentError(path, _docx_reason(e)) from e
+        pages = _docx_pages(path, stream)
     lines = list(_block_lines(document))
     seen_parts: set[int] = set()
     for section in document.sections:
@@ -132,7 +228,7 @@ def _extract_docx(path: Path) -> Extracted:
                 continue
             seen_parts.add(id(part.part))
             lines.extend(_block_lines(part))
-    return Extracted(text=_clean(lines), pages=_docx_pages(path))
+    return Extracted(text=_clean(lines), pages=pages)
 
 
 def _docx_reason(error: Exception) -> str:
@@ -228,9 +324,16 @@ def extract(path: Path, *, ocr: OcrEngine | None = None) -> Extracted:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         suffix = path.suffix or "(no extension)"
         raise UnreadableDocumentError(path, f"unsupported file type {suffix} (expected {kinds})")
-    if not path.is_file():
-        reason = "is a directory" if path.is_dir() else "no such file"
-        raise UnreadableDocumentError(path, reason)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UnreadableDocumentError(path, "no such file") from None
+    except OSError as e:
+        raise UnreadableDocumentError(path, f"cannot read: {e.strerror or e}") from e
+    if stat.S_ISDIR(mode):
+        raise UnreadableDocumentError(path, "is a directory")
+    if not stat.S_ISREG(mode):  # opening a FIFO would wait for a writer forever
+        raise UnreadableDocumentError(path, "not a regular file (a FIFO or device)")
     result = extractor(path)
     if result.needs_ocr and ocr is not None:
         text = _nfc(ocr(path)).strip()
