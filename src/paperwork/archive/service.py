@@ -291,6 +291,8 @@ def _add_one(
 ) -> tuple[AddResult, str | None]:
     """Store and catalogue one file; the text is returned when the file is new."""
     try:
+        if path.exists() and not path.is_file():  # symlinks followed; a FIFO would block the open forever
+            raise UnreadableDocumentError(path, "not a regular file (a FIFO, device or folder): not added")
         sha = hash_file(path)
     except IsADirectoryError as e:
         raise UnreadableDocumentError(path, "is a directory") from e
