@@ -15,20 +15,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .config import AGENCY_CODE, AGENCY_CODE_RULE
+from .vietnamese import clean_text  # the one rule for typed text, shared with the CLI and profile
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
-
-
-def clean_text(value: str) -> str:
-    """NFC, trimmed, one line, no characters XML 1.0 or Word cannot hold."""
-    value = unicodedata.normalize("NFC", value).strip()
-    if not value:
-        raise ValueError("must not be empty")
-    for ch in value:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs") or ch in "\ufffe\uffff" or cat == "Zl" or cat == "Zp":
-            raise ValueError(f"contains a control character U+{ord(ch):04X}; write it on one line")
-    return value
 
 
 def _agency_code(value: str) -> str:

@@ -1,7 +1,8 @@
 """Vietnamese text conventions of administrative documents (NĐ 30/2020/NĐ-CP).
 
 Dates and numbers (spec §1.5, §1.6), money figures and money in words
-(spec §7). Pure functions: no I/O, every returned string is NFC.
+(spec §7), and the one rule for text a user types (``clean_text``). Pure
+functions: no I/O, every returned string is NFC.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import datetime
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from .errors import InputError
+
 __all__ = [
     "BLANK",
+    "clean_text",
     "count_str",
     "date_line",
     "date_phrase",
@@ -26,6 +30,7 @@ __all__ = [
     "number_symbol",
     "number_to_words",
     "upper_vi",
+    "user_text",
 ]
 
 # Width of the gap left for the clerk to write in by hand on paper drafts.
@@ -38,6 +43,47 @@ _BILLION = 10**9
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode NFC (composed) form."""
     return unicodedata.normalize("NFC", text)
+
+
+# Characters that end a line: refused with "write it on one line".
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def clean_text(value: str) -> str:
+    """NFC, trimmed, one line, no characters XML 1.0, Word, TOML or a spreadsheet cannot hold.
+
+    Refuses (``ValueError``, one line) empty text, control characters (C0, DEL
+    and C1: Unicode category Cc), line and paragraph separators, lone
+    surrogates and the non-characters U+FFFE/U+FFFF. The input models apply it
+    to every text field; ``user_text`` applies it to text typed elsewhere.
+    """
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    for ch in value:
+        cat = unicodedata.category(ch)
+        if cat == "Cs" or ch in "\ufffe\uffff":
+            # A lone surrogate: on the command line, a byte that was not UTF-8.
+            raise ValueError(f"contains U+{ord(ch):04X}, which is not a character (is the text UTF-8?)")
+        if cat in ("Cc", "Zl", "Zp"):
+            if ch == "\t" or ch in _LINE_BREAKS:
+                raise ValueError(f"contains a control character U+{ord(ch):04X}; write it on one line")
+            raise ValueError(f"contains a control character U+{ord(ch):04X}; remove it")
+    return value
+
+
+def user_text(value: str, field: str, *, source: str | None = None) -> str:
+    """``clean_text`` for text typed outside an input file: a command-line option, a profile value.
+
+    ``user_text(reason, "--reason")`` -> the cleaned text, or ``InputError``
+    ``--reason: contains a control character U+0007; remove it``.
+    """
+    if not isinstance(value, str):
+        raise InputError("must be text", source=source, field=field)
+    try:
+        return clean_text(value)
+    except ValueError as e:
+        raise InputError(str(e), source=source, field=field) from None
 
 
 def upper_vi(text: str) -> str:
