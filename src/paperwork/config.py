@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, WorkspaceError
-from .files import write_atomic
+from .files import discard, stage, write_atomic
+from .files import place as place_staged
+from .vietnamese import user_text
 
 PROFILE_NAME = "paperwork.toml"
 # The agency's abbreviation in every ký hiệu (QĐ-SNV): capitals and digits joined by '-'.
@@ -135,12 +137,17 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
             raise InputError("must be a string", source=str(path), field=f"{section}.{key}")
         return value
 
+    def agency_text(tbl: Mapping[str, object], key: str) -> str | None:
+        # Printed into every document: the input models' rule (no control characters, NFC).
+        value = text(tbl, "agency", key)
+        return None if value is None else user_text(value, f"agency.{key}", source=str(path))
+
     agency_t = table("agency")
     agency = AgencyProfile(
-        name=text(agency_t, "agency", "name"),
+        name=agency_text(agency_t, "name"),
         code=_code(path, text(agency_t, "agency", "code")),
-        parent=text(agency_t, "agency", "parent"),
-        place=text(agency_t, "agency", "place"),
+        parent=agency_text(agency_t, "parent"),
+        place=agency_text(agency_t, "place"),
     )
     numbering_t = table("numbering")
     series = text(numbering_t, "numbering", "series") or "per-type"
@@ -234,14 +241,25 @@ def init_workspace(
     series: str = "per-type",
     archive_path: str = "archive",
 ) -> Workspace:
-    """Write ROOT/paperwork.toml and create the archive folder; refuse to overwrite."""
+    """Write ROOT/paperwork.toml and create the archive folder; refuse to overwrite.
+
+    Every value is checked first (``--agency-name`` etc. name the option in the
+    error), and the profile is staged and read back before it is renamed into
+    place: a profile that cannot be loaded is never left behind, so ``init`` can
+    always be run again.
+    """
+    agency_name = user_text(agency_name, "--agency-name")
+    place_name = user_text(place, "--place")
+    parent = user_text(parent, "--parent") if parent else None
+    if not isinstance(agency_code, str) or not AGENCY_CODE.fullmatch(agency_code):
+        raise InputError(f"{agency_code!r} {AGENCY_CODE_RULE}", field="--agency-code")
+    if series not in SERIES_POLICIES:
+        raise InputError(f"must be one of {', '.join(SERIES_POLICIES)}", field="--series")
+    archive_path = user_text(archive_path, "archive_path")
     root = root.expanduser().resolve()
-    root.mkdir(parents=True, exist_ok=True)
     path = root / PROFILE_NAME
     if path.exists():
         raise InputError("a workspace profile already exists here", source=str(path))
-    if not AGENCY_CODE.fullmatch(agency_code):
-        raise InputError(f"{agency_code!r} {AGENCY_CODE_RULE}", field="--agency-code")
     lines = [
         "# paperwork workspace profile: the agency, numbering policy and archive.",
         "[agency]",
@@ -251,7 +269,7 @@ def init_workspace(
     if parent:
         lines.append(f"parent = {_toml_str(parent)}")
     lines += [
-        f"place = {_toml_str(place)}",
+        f"place = {_toml_str(place_name)}",
         "",
         "[numbering]",
         "# per-type: one series per type symbol (QĐ, BB, GM …); shared: one for all.",
@@ -264,7 +282,34 @@ def init_workspace(
         'engine = "whoosh"',
         "",
     ]
-    write_atomic(path, "\n".join(lines).encode("utf-8"))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WorkspaceError(f"{root}: cannot create the workspace folder: {e.strerror or e}") from e
+    staged = stage(path, "\n".join(lines).encode("utf-8"))
+    try:
+        # Read back exactly what will be placed: a profile that would not load is never left behind.
+        ws = _from_mapping(root, path, _read_back(staged, path))
+        ws.archive.mkdir(parents=True, exist_ok=True)
+        if path.exists():  # another init won the race meanwhile
+            raise InputError("a workspace profile already exists here", source=str(path))
+    except OSError as e:
+        discard(staged)
+        raise WorkspaceError(f"{root}: cannot create the archive folder: {e.strerror or e}") from e
+    except BaseException:
+        discard(staged)
+        raise
+    place_staged(staged, path)
     ws = load_workspace(root)
-    ws.archive.mkdir(parents=True, exist_ok=True)
+    from .db import create
+
+    if not ws.catalog_path.exists():
+        create(ws.catalog_path)  # the register and the archive start here, and only here
     return ws
+
+
+def _read_back(staged: Path, path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(staged.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise WorkspaceError(f"{path}: the profile would not read back ({e}); nothing written") from e
