@@ -1,20 +1,45 @@
 """The printed registers: the outgoing register's ten columns (Phụ lục IV mục I) as CSV and xlsx.
 
 ``register list --format csv|xlsx`` writes these, ready to print and bind.
+
+A register holds text people typed (trích yếu, signer, reason for a withdrawal),
+and a spreadsheet runs a cell that starts with ``=`` as a formula. Every text
+cell therefore passes through ``neutralise`` (CSV) or ``write_text_cell``
+(xlsx), which any other register's export reuses:
+
+* CSV: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
+  ``'`` (OWASP, CSV injection), shown as text by every spreadsheet;
+* xlsx: every text cell is a string cell, never a formula, and one starting
+  with those characters carries Excel's own quote prefix (the ``'`` a user
+  types), so editing it later does not turn it into a formula either;
+* both: control characters that XML (and so openpyxl) cannot hold become
+  spaces, so an export never fails on one stored row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .files import write_atomic_with
 from .register import Entry
 
-__all__ = ["COPY_KEEPER", "REGISTER_HEADINGS", "csv_text", "register_rows", "write_csv", "write_xlsx"]
+__all__ = [
+    "COPY_KEEPER",
+    "FORMULA_STARTS",
+    "REGISTER_HEADINGS",
+    "cell_text",
+    "csv_text",
+    "neutralise",
+    "register_rows",
+    "write_csv",
+    "write_text_cell",
+    "write_xlsx",
+]
 
 # The ten columns of the outgoing register (Decree 30, Phụ lục IV mục I).
 REGISTER_HEADINGS = (
@@ -30,6 +55,38 @@ REGISTER_HEADINGS = (
     "Ghi chú",
 )
 COPY_KEEPER = "VT"  # the file copy is kept by Văn thư
+
+# What makes a spreadsheet read a cell as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 cannot hold (openpyxl's IllegalCharacterError), and lone surrogates or U+FFFE/U+FFFF.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+# -- safe cells: one rule for every register export -------------------------------
+
+
+def cell_text(value: str) -> str:
+    """``value`` with the characters a spreadsheet file cannot hold replaced by spaces."""
+    return _UNWRITABLE.sub(" ", value)
+
+
+def neutralise(value: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: ``cell_text``, then ``'`` before ``= + - @`` tab CR."""
+    value = cell_text(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def write_text_cell(cell: Any, value: str) -> None:
+    """Put ``value`` into an openpyxl cell as literal text: a string cell, never a formula.
+
+    openpyxl makes any str starting with ``=`` a formula; the type is set after
+    the value. A value that starts like a formula also gets Excel's quote prefix.
+    """
+    value = cell_text(value)
+    cell.value = value
+    cell.data_type = "s"
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
 
 
 # -- the printed register (Phụ lục IV mục I) ----------------------------------
@@ -70,7 +127,7 @@ def write_csv(entries: Sequence[Entry], stream: IO[str]) -> None:
     """The ten-column register as CSV (the caller picks the encoding; utf-8-sig for Excel)."""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(REGISTER_HEADINGS)
-    writer.writerows(register_rows(entries))
+    writer.writerows([neutralise(v) for v in row] for row in register_rows(entries))
 
 
 def csv_text(entries: Sequence[Entry]) -> str:
@@ -99,16 +156,19 @@ def write_xlsx(entries: Sequence[Entry], path: Path, *, year: int | None = None)
     font = Font(name="Times New Roman", size=12)
     bold = Font(name="Times New Roman", size=12, bold=True)
 
-    ws.append(list(REGISTER_HEADINGS))
-    for cell in ws[1]:
+    for col, heading in enumerate(REGISTER_HEADINGS, start=1):
+        cell = ws.cell(row=1, column=col)
+        write_text_cell(cell, heading)
         cell.font, cell.alignment, cell.border = bold, head_align, border
-    for e, row in zip(entries, register_rows(entries)):
-        values: list[object] = list(row)
-        values[1] = e.date  # a real date, shown dd/mm/yyyy
-        ws.append(values)
-        for cell in ws[ws.max_row]:
+    for r, (e, row) in enumerate(zip(entries, register_rows(entries)), start=2):
+        for col, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=col)
+            if col == 2:
+                cell.value = e.date  # a real date, shown dd/mm/yyyy
+                cell.number_format = "dd/mm/yyyy"
+            else:
+                write_text_cell(cell, value)
             cell.font, cell.alignment, cell.border = font, body_align, border
-        ws.cell(row=ws.max_row, column=2).number_format = "dd/mm/yyyy"
     for i, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.row_dimensions[1].height = 48
