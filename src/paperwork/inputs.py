@@ -335,19 +335,18 @@ def read_data(path: Path) -> dict[str, Any]:
 # -- spreadsheets ------------------------------------------------------------------
 
 
-def list_file(base_dir: Path, name: str, *, source: str, field: str) -> Path:
-    """The spreadsheet a list field names, resolved (symlinks followed) inside ``base_dir``.
+def list_file(base_dir: Path, name: str, *, source: str, field: str, what: str = "the list file") -> Path:
+    """The file an input names (a list field's spreadsheet), resolved (symlinks followed) inside ``base_dir``.
 
     Subfolders are fine; ``../x.csv``, an absolute path, or a link leading out
     of the folder are refused: an input names its own lists, not any file the
-    clerk's account can read.
+    clerk's account can read. ``what`` names the file in the message.
     """
     folder = base_dir.resolve()
-    sheet = (folder / name).resolve()
-    if not sheet.is_relative_to(folder):
-        raise InputError(f"the list file must be inside the input's folder ({folder}): refused",
-                         source=source, field=field)
-    return sheet
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder):
+        raise InputError(f"{what} must be inside the input's folder ({folder}): refused", source=source, field=field)
+    return target
 
 
 def read_spreadsheet(path: Path) -> list[dict[str, Any]]:
