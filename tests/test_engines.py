@@ -23,7 +23,7 @@ from paperwork.archive.index import (
     index_engine,
     open_index,
 )
-from paperwork.archive.query import parse_query
+from paperwork.archive.query import MAX_LIMIT, parse_query
 from paperwork.archive.searching import open_searcher
 from conftest import make_workspace
 from paperwork.config import Workspace, load_workspace
@@ -95,6 +95,7 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, SearchIndex]]:
     docs = corpus()
+    assert len(docs) < MAX_LIMIT  # searches with limit=MAX_LIMIT list every match
     root = tmp_path_factory.mktemp("engines")
     opened = {engine: build_index(root / engine, docs, engine) for engine in ENGINES}
     yield opened
@@ -105,7 +106,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, SearchI
 @pytest.mark.parametrize("text", QUERIES)
 def test_both_engines_find_the_same_documents(both: dict[str, SearchIndex], text: str) -> None:
     """The same corpus, the same query: the same set of documents, the same snippets."""
-    found = {engine: ix.search(parse_query(text, limit=10_000)) for engine, ix in both.items()}
+    found = {engine: ix.search(parse_query(text, limit=MAX_LIMIT)) for engine, ix in both.items()}
     whoosh, tantivy = ({h.id: h for h in found[e]} for e in ENGINES)
     assert set(whoosh) == set(tantivy)
     assert {i: h.snippet for i, h in whoosh.items()} == {i: h.snippet for i, h in tantivy.items()}
@@ -123,7 +124,7 @@ def test_both_engines_rank_the_document_itself_and_exact_diacritics_first(
 
 def test_both_engines_rank_exact_diacritics_before_folded_only_matches(both: dict[str, SearchIndex]) -> None:
     for ix in both.values():
-        hits = ix.search(parse_query("quyết định", limit=10_000))
+        hits = ix.search(parse_query("quyết định", limit=MAX_LIMIT))
         exact = ["quyết" in h.snippet.lower().replace("«", "").replace("»", "") for h in hits]
         assert exact == sorted(exact, reverse=True) and exact[0] and not exact[-1]
 

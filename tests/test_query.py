@@ -118,6 +118,7 @@ def test_options_set_to_none_are_ignored() -> None:
         ("year:abc", {}, "year"),
         ("khen", {"year": "năm ngoái"}, "year"),
         ("khen", {"limit": 0}, "limit"),
+        ("khen", {"limit": 1001}, "limit"),
         ("khen", {"sort": "title"}, "sort"),
         ("khen", {"date_from": "2023-13-01"}, "date_from"),
         ("khen", {"date_from": date(2023, 5, 1), "date_to": date(2023, 1, 1)}, "date_from"),
@@ -129,6 +130,22 @@ def test_bad_or_conflicting_values_name_the_key(text: str, options: dict, key: s
         parse_query(text, **options)
     assert excinfo.value.field == key
     assert key in str(excinfo.value)
+
+
+def test_at_most_64_words_are_searched() -> None:
+    """Words of phrases and of word~ count; filters do not."""
+    assert len(parse_query(" ".join(["khen"] * 64) + " year:2023").words) == 64
+    assert parse_query(" ".join(["khen"] * 61) + ' "thi đua" Liu~').fuzzy == ("Liu",)
+    with pytest.raises(InputError) as excinfo:
+        parse_query(" ".join(["khen"] * 62) + ' "thi đua" Liu~')
+    assert str(excinfo.value) == "the query has 65 words; at most 64 are searched: shorten it"
+
+
+def test_at_most_1000_hits_are_listed() -> None:
+    assert parse_query("khen", limit=1000).limit == 1000
+    with pytest.raises(InputError) as excinfo:
+        parse_query("khen", limit=10**9)
+    assert str(excinfo.value) == "limit: must be at most 1000, got 1000000000"
 
 
 def test_empty_query_lists_filters() -> None:

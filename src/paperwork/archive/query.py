@@ -12,6 +12,10 @@ Options passed by the CLI (``type=``, ``year=``, ``limit=``, ``sort=``, ``date_f
 are merged with the inline filters; an inline value and an option for the same key must
 agree (diacritics-insensitively), otherwise :class:`~paperwork.errors.InputError` names
 the key. Text is NFC-normalised before anything else.
+
+Limits, each refused in one line before any index is opened: at most ``MAX_WORDS``
+words are searched (a 1,000-word query overflowed Whoosh's recursion), at most
+``MAX_LIMIT`` hits are listed (Tantivy allocates room for ``limit`` hits up front).
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from typing import Any
 from paperwork.archive.folding import fold, fold_words, normalise_number
 from paperwork.errors import InputError
 
-__all__ = ["FILTER_KEYS", "SORTS", "Query", "parse_query"]
+__all__ = ["FILTER_KEYS", "MAX_LIMIT", "MAX_WORDS", "SORTS", "Query", "parse_query"]
 
 SORTS = ("relevance", "date")
 FILTER_KEYS = ("type", "year", "agency", "number")
+MAX_WORDS = 64  # words searched, phrases' and word~'s included
+MAX_LIMIT = 1000  # hits listed
 
 # Typographic quotes typed on Vietnamese keyboards count as plain double quotes.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -105,6 +111,8 @@ def _check_value(key: str, value: Any) -> Any:
             raise InputError(f"{number} is not a year", field=key)
         if key == "limit" and number < 1:
             raise InputError(f"must be at least 1, got {number}", field=key)
+        if key == "limit" and number > MAX_LIMIT:
+            raise InputError(f"must be at most {MAX_LIMIT}, got {number}", field=key)
         return number
     if key in ("date_from", "date_to"):
         return _as_date(key, value)
@@ -181,6 +189,9 @@ def parse_query(text: str, **options: Any) -> Query:
             )
         merged.setdefault(key, value)
 
+    count = sum(len(fold_words(text)) for text in (*words, *phrases, *fuzzy))
+    if count > MAX_WORDS:
+        raise InputError(f"the query has {count} words; at most {MAX_WORDS} are searched: shorten it")
     query = replace(Query(), words=tuple(words), phrases=tuple(phrases), fuzzy=tuple(fuzzy), **merged)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise InputError(

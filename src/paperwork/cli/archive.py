@@ -73,6 +73,17 @@ def _text_note(result) -> str:
     return "" if result.has_text else "  [no text layer: not searchable by content]"
 
 
+# Ids are 1 to the largest integer SQLite holds: any other cannot be in the archive (and
+# overflows SQLite's integer binding), so it gets the answer an unknown id gets, in one line.
+_MAX_ID = 2**63 - 1
+
+
+def _doc_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    if not 1 <= value <= _MAX_ID:  # ids start at 1
+        raise InputError(f"no document with id {value} in the archive")
+    return value
+
+
 def _describe(record) -> str:
     parts = [p for p in (record.type, record.number, record.date and record.date.isoformat()) if p]
     return ", ".join(parts) or "no metadata detected"
@@ -251,7 +262,7 @@ def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs) -> None:
 
 
 @archive.command("show")
-@click.argument("doc_id", metavar="ID", type=int)
+@click.argument("doc_id", metavar="ID", type=int, callback=_doc_id)
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 @click.pass_context
 def show(ctx, doc_id: int, as_json: bool) -> None:
@@ -276,7 +287,7 @@ def show(ctx, doc_id: int, as_json: bool) -> None:
 
 
 @archive.command("text")
-@click.argument("doc_id", metavar="ID", type=int)
+@click.argument("doc_id", metavar="ID", type=int, callback=_doc_id)
 @click.pass_context
 def text(ctx, doc_id: int) -> None:
     """Print the text extracted from document ID.
