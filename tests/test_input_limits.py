@@ -150,8 +150,6 @@ def test_libyaml_and_the_python_parser_apply_the_same_depth(tmp_path, monkeypatc
         read_data(src)
 
 
-@pytest.mark.xfail(strict=True, reason="batch._read_fast parses with libyaml unguarded: "
-                                       "it should call inputs.read_data (see the report of issue 10)")
 def test_a_deep_batch_manifest_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PAPERWORK_HOME", raising=False)

@@ -144,14 +144,11 @@ WORKER = textwrap.dedent(
     import sys
     from pathlib import Path
     from paperwork.config import load_workspace
-    from paperwork.generate import load_document, produce
-    from paperwork.kinds import get_kind
+    from paperwork.pipeline import single
 
     ws = load_workspace(Path(sys.argv[1]))
-    kind = get_kind("reward-decision")
-    doc = load_document(kind, Path(sys.argv[2]), ws)
     for i in range(12):
-        produce(kind, doc, ws.root / "out" / f"{sys.argv[3]}-{i:02d}.docx", ws, issue=True)
+        single(ws, "reward-decision", Path(sys.argv[2]), ws.root / "out" / f"{sys.argv[3]}-{i:02d}.docx", issue=True)
     """
 )
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .inputs import SPREADSHEET_SUFFIXES, read_data, read_spreadsheet
+from .inputs import SPREADSHEET_SUFFIXES, list_file, read_data, read_spreadsheet
 from .pipeline import Item, _merge
 
 __all__ = ["read_manifest"]
@@ -63,36 +63,6 @@ def _format_output(pattern: str, fields: Mapping[str, Any], source: str, where: 
         raise InputError(f"bad output pattern: {e}", source=source, field=where) from None
 
 
-def _fast_loader() -> type | None:
-    """inputs' YAML rules on libyaml's parser (~10x faster on a manifest of 1,000 documents)."""
-    import yaml
-
-    from .inputs import _Loader
-
-    base = getattr(yaml, "CSafeLoader", None)
-    if base is None:
-        return None
-    loader = type("_FastLoader", (base,), {})
-    loader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-    return loader
-
-
-def _read_fast(path: Path) -> dict[str, Any]:
-    """``read_data``, parsed by libyaml when it can; any problem is reported by ``read_data`` itself."""
-    import yaml
-
-    loader = _fast_loader()
-    if loader is not None and path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            pass
-        else:
-            if isinstance(data, dict):
-                return data
-    return read_data(path)
-
-
 def read_manifest(path: Path) -> list[Item]:
     """The manifest's documents, a spreadsheet expanded to one item per row.
 
@@ -102,7 +72,7 @@ def read_manifest(path: Path) -> list[Item]:
     """
     path = Path(path).absolute()
     src = str(path)
-    raw = _read_fast(path)
+    raw = read_data(path)
     unknown = sorted(set(raw) - set(MANIFEST_KEYS))
     if unknown:
         raise InputError(f"unknown key '{unknown[0]}' (a manifest has: {', '.join(MANIFEST_KEYS)})", source=src)
@@ -163,7 +133,7 @@ def _expand(manifest: Path, entry: Any, where: str, defaults: dict, start: int) 
     if "input" in entry:
         if not isinstance(entry["input"], str):
             raise InputError("must be a file name", source=src, field=at + "input")
-        input_path = manifest.parent / entry["input"]
+        input_path = list_file(manifest.parent, entry["input"], source=src, field=at + "input", what="the input file")
     if "data" in entry:
         data = _mapping(entry["data"], src, at + "data")
 
@@ -179,7 +149,7 @@ def _expand(manifest: Path, entry: Any, where: str, defaults: dict, start: int) 
     sheet_name = entry["spreadsheet"]
     if not isinstance(sheet_name, str) or not sheet_name.lower().endswith(SPREADSHEET_SUFFIXES):
         raise InputError("must name a .xlsx or .csv file", source=src, field=at + "spreadsheet")
-    sheet = (manifest.parent / sheet_name).resolve()
+    sheet = list_file(manifest.parent, sheet_name, source=src, field=at + "spreadsheet")
     rows = read_spreadsheet(sheet)
     if not rows:
         raise InputError("the spreadsheet has no rows under its header", source=str(sheet))

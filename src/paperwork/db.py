@@ -13,6 +13,7 @@ read-only: readers create nothing and take no write lock.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -20,7 +21,9 @@ from pathlib import Path
 
 from .errors import ArchiveError, CatalogMissingError, NoWorkspaceError
 
-BUSY_TIMEOUT_S = 30.0
+# Seconds a writer waits for another before "busy"; PAPERWORK_BUSY_TIMEOUT sets it (the
+# concurrency test sets 1 s: a command that had to wait longer for a lock would fail).
+BUSY_TIMEOUT_S = float(os.environ.get("PAPERWORK_BUSY_TIMEOUT") or 30.0)
 CATALOG_NAME = "catalog.sqlite"
 DAMAGED_SUFFIX = ".damaged"  # beside the catalog: written by `archive verify` when its check fails
 
@@ -36,6 +39,19 @@ def missing_message(path: Path) -> str:
 INIT_HINT = "run `paperwork init DIR --agency-name … --agency-code … --place …` first"
 
 
+def explain(e: sqlite3.Error, path: Path) -> str:
+    """SQLite's words, with the real cause when the disk is full ("disk I/O error" says too little)."""
+    text = str(e)
+    if "disk" in text.lower() or "full" in text.lower():
+        try:
+            st = os.statvfs(path.parent)
+        except OSError:
+            return text
+        if st.f_bavail * st.f_frsize < 64 * 1024:
+            return f"No space left on device ({text})"
+    return text
+
+
 def require(path: Path, *, initialised: bool, root: Path) -> None:
     """Raise the right error when the catalog is not there: no workspace at all, or a catalog gone."""
     if path.is_file():
@@ -48,7 +64,7 @@ def require(path: Path, *, initialised: bool, root: Path) -> None:
 def create(path: Path) -> None:
     """Make a new, empty catalog (WAL); refuse if one is there."""
     if path.exists():
-        raise ArchiveError(f"{path}: a catalog is already there")
+        raise ArchiveError(f"{path}: a catalog is already there; it is left as it is")
     path.parent.mkdir(parents=True, exist_ok=True)
     connect(path, create=True).close()
 
@@ -70,7 +86,7 @@ def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S, create: bool = False
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as e:
-        raise ArchiveError(f"{path}: cannot open the catalog: {e}") from e
+        raise ArchiveError(f"{path}: cannot open the catalog: {explain(e, path)}") from e
     return conn
 
 
@@ -84,7 +100,7 @@ def connect_read(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Conn
         conn.row_factory = sqlite3.Row
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.DatabaseError as e:
-        raise ArchiveError(f"{path}: cannot read the catalog: {e}") from e
+        raise ArchiveError(f"{path}: cannot read the catalog: {explain(e, path)}") from e
     return conn
 
 
@@ -112,6 +128,15 @@ def _wal(conn: sqlite3.Connection, timeout: float) -> None:
             time.sleep(0.05)
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is open; SQLite may already have (disk full), and that is no error."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 def ensure_schema(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
     """Create tables and indexes if missing (statements use IF NOT EXISTS)."""
     conn.execute("BEGIN IMMEDIATE")
@@ -120,5 +145,5 @@ def ensure_schema(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
             conn.execute(sql)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise

@@ -248,7 +248,7 @@ def plan(
                 p = replace(p, doc=doc.model_copy(update={"date": doc.date or today}), issue=True)
             if has_register and out.exists():
                 p = _guard_issued(p, register.issued_at(out), replace_issued)
-        except PaperworkError as e:
+        except InputError as e:  # this item's; a failing catalog or register stops the whole run
             invalid.append(ItemResult(item.name, item.kind, out, "failed", failure=e, ref=item.ref))
             continue
         ready.append(p)

@@ -56,7 +56,7 @@ from .errors import (
     PaperworkError,
     RegisterError,
 )
-from .vietnamese import nfc, number_symbol
+from .vietnamese import nfc, number_symbol, user_text
 
 if TYPE_CHECKING:
     from .config import Workspace
@@ -204,7 +204,7 @@ def _is_busy(e: sqlite3.Error) -> bool:
 def _map(e: sqlite3.Error, path: Path) -> RegisterError:
     if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
         return RegisterError(BUSY_MESSAGE)
-    return RegisterError(f"{path}: the register failed: {e}")
+    return RegisterError(f"{path}: the register failed: {db.explain(e, path)}")
 
 
 def _check_year(year: int) -> None:
@@ -215,15 +215,6 @@ def _check_year(year: int) -> None:
 def _check_number(number: int) -> None:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
         raise InputError(f"a document number is a whole number from 1, not {number!r}")
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    """Roll back if a transaction is open; SQLite may already have (disk full), and that is no error."""
-    if conn.in_transaction:
-        try:
-            conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
 
 
 def _now() -> str:
@@ -290,7 +281,7 @@ class Register:
                     )
                     conn.execute("COMMIT")
                 except BaseException:
-                    _rollback(conn)
+                    db.rollback(conn)
                     raise
         except sqlite3.Error as e:
             raise _map(e, self.catalog_path) from e
@@ -314,7 +305,7 @@ class Register:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as exc:
-                _rollback(conn)
+                db.rollback(conn)
                 if isinstance(exc, sqlite3.Error):
                     raise _map(exc, self.catalog_path) from exc
                 raise
@@ -430,9 +421,9 @@ class Register:
         """Mark a number withdrawn (thu hồi): the row stays, the number is never reused."""
         _check_year(year)
         _check_number(number)
-        reason = nfc(reason or "").strip()
-        if not reason:
+        if not (reason or "").strip():
             raise InputError("give the reason the document is withdrawn")
+        reason = user_text(reason, "--reason")
         key = self.series_for(series) if series is not None else None
         with self._write() as conn:
             sql = "SELECT * FROM register_entries WHERE year = ? AND number = ?"

@@ -281,15 +281,16 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
                 conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {declaration}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        db.rollback(conn)
         raise
 
 
 class Catalog:
     """The ``archive_documents`` table of the shared SQLite catalog."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
+        self.path = path or Path(conn.execute("PRAGMA database_list").fetchone()["file"])
 
     @classmethod
     def open_read(cls, path: Path) -> Catalog:
@@ -303,7 +304,8 @@ class Catalog:
     def open(cls, path: Path) -> Catalog:
         conn = db.connect(path)
         try:
-            db.ensure_schema(conn, SCHEMA)
+            if not db.has_table(conn, TABLE):  # a write lock only the first time
+                db.ensure_schema(conn, SCHEMA)
             _add_missing_columns(conn)
         except sqlite3.DatabaseError as e:
             conn.close()
@@ -364,10 +366,10 @@ class Catalog:
                 ).fetchone()["id"]
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                db.rollback(self.conn)
                 raise
         except sqlite3.DatabaseError as e:
-            raise ArchiveError(f"the archive catalog refused {row.filename}: {e}") from e
+            raise ArchiveError(f"the archive catalog refused {row.filename}: {db.explain(e, self.path)}") from e
         return doc_id, inserted
 
     def attach_pdfa(self, doc_id: int, pdfa: StoredFile, text: str, ocr: str, meta: DocumentMeta) -> None:

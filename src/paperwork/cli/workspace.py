@@ -164,6 +164,28 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
     click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
 
 
+@register_group.command("recover")
+@click.pass_context
+def recover_command(ctx: click.Context) -> None:
+    """Finish what an interrupted issue left (a crash, a full disk, a killed batch).
+
+    Every issue does this first; run it to settle the register now. A file
+    left staged is put in place; a number whose file never got written is
+    withdrawn, with the reason in Ghi chú.
+
+    Example:
+
+        paperwork register recover
+    """
+    from ..register import Register
+
+    settled = Register.for_workspace(get_workspace(ctx)).recover()
+    for e in settled:
+        click.echo(f"{e.number_symbol} of {e.year}: " + ("put in place" if e.status == "issued"
+                                                       else f"withdrawn: {e.void_reason}"))
+    click.echo(f"{len(settled)} entr{'y' if len(settled) == 1 else 'ies'} settled.")
+
+
 @register_group.command("void")
 @click.argument("number", type=int)
 @click.option("--year", type=int, required=True, help="The calendar year of the number.")
