@@ -89,6 +89,14 @@ class Workspace:
         return self.root / "templates"
 
 
+def default_jobs() -> int:
+    """Worker processes by default (rendering, OCR of pages): every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def find_workspace(
     explicit: Path | None = None,
     env: Mapping[str, str] | None = None,

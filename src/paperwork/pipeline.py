@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from . import files
-from .config import Workspace
+from .config import Workspace, default_jobs
 from .db import INIT_HINT
 from .errors import InputError, NumberInUseError, PaperworkError, RegisterError
 
@@ -46,11 +46,6 @@ CHUNK = 256  # documents recorded per register transaction
 MAX_ATTEMPTS = 20  # renders again after other clerks took the numbers meanwhile
 
 Progress = Callable[[int], None]
-
-
-def default_jobs() -> int:
-    """Worker processes by default: every core this process may use."""
-    return len(os.sched_getaffinity(0)) or 1
 
 
 # --------------------------------------------------------------------------- items and results

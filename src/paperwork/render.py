@@ -1,4 +1,4 @@
-"""docxtpl behind one seam: find the template, render it strictly, write atomically.
+"""docxtpl behind one seam: find the template, render it strictly (writing is files.py's).
 
 Templates are prepared once per process (``fastrender.PreparedTemplate``: XML
 preparation, Jinja compilation, unchanged parts kept compressed) and give the
@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TemplateError
-from .files import discard, write_atomic  # noqa: F401  (re-exported for callers)
-from .files import stage as stage_file  # noqa: F401
 
 
 def shipped_template(name: str) -> Path:

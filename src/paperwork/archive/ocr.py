@@ -20,7 +20,6 @@ gets no text, and is named in ``OcrOutcome.problems``; the file still succeeds.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import default_jobs
 from ..errors import InputError, OcrError, OcrUnavailableError
 from .extract import IMAGE_SUFFIXES
 
@@ -50,13 +50,6 @@ INSTALL_HINT = (
     "and `pip install 'paperwork[ocr]'`"
 )
 _SKIPPED = "[skipped page]"  # what OCRmyPDF's sidecar holds for a page past its timeout
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

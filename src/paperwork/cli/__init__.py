@@ -60,7 +60,28 @@ def get_workspace(ctx: click.Context):
 from . import archive, batch, documents, workspace  # noqa: E402,F401
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service stopping, `kill`) ends the command like Ctrl-C: cleanup runs
+    (LibreOffice is stopped, staged files removed) instead of the process vanishing."""
+    import signal
+
+    def stop(signum, frame):  # noqa: ARG001
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main() -> None:
+    import logging
+    import warnings
+
+    _stop_on_sigterm()
+    # Libraries' warnings (openpyxl, pypdf, Whoosh …) are not for a clerk: stderr carries
+    # paperwork's own lines only. PYTHONWARNINGS shows them again when debugging.
+    if not sys.warnoptions:
+        warnings.simplefilter("ignore")
+        # Libraries that warn through logging (pypdf) would reach stderr by logging's last resort.
+        logging.getLogger().addHandler(logging.NullHandler())
     cli(prog_name="paperwork")
 
 

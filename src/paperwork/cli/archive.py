@@ -101,6 +101,27 @@ def archive() -> None:
     """
 
 
+@archive.command("create")
+@click.pass_context
+def create(ctx) -> None:
+    """Start a new, empty catalog (register and archive) where the workspace's is missing.
+
+    `paperwork init` makes the catalog; no other command ever makes one, so
+    an archive folder that is unmounted or moved is reported instead of being
+    replaced by an empty register that would give out numbers again. Run this
+    only to start afresh on purpose; an existing catalog is never touched.
+
+    Example:
+
+        paperwork archive create
+    """
+    from ..db import create as create_catalog
+
+    ws = get_workspace(ctx)
+    create_catalog(ws.catalog_path)
+    click.echo(f"Created an empty catalog: {ws.catalog_path}")
+
+
 @archive.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--type", "doc_type", help='Tên loại, e.g. "Quyết định" (else read from the text).')
