@@ -23,6 +23,7 @@ import hashlib
 import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -156,9 +157,26 @@ class StoredFile:
     size: int
 
 
+def open_regular(path: Path):
+    """Open ``path`` for reading only if it is a regular file, checked on the open file itself.
+
+    ``O_NONBLOCK`` keeps a FIFO swapped in after an earlier check from blocking the open;
+    ``fstat`` then refuses it (or a device) without reading a byte.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ArchiveError(f"{path}: not a regular file (a FIFO, device or folder): not added")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def hash_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -217,7 +235,7 @@ class FileStore:
         digest = hashlib.sha256()
         size = 0
         try:
-            with open(source, "rb") as src, open(tmp, "xb") as dst:
+            with open_regular(source) as src, open(tmp, "xb") as dst:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     dst.write(chunk)
