@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from paperwork import db
+from paperwork.cli import cli
 from paperwork.config import Workspace, load_workspace
+from paperwork.kinds import KINDS
 
 
 def make_workspace(root: Path, profile: str | None = None, *, catalog: bool = True) -> Workspace:
@@ -28,3 +32,30 @@ def make_workspace(root: Path, profile: str | None = None, *, catalog: bool = Tr
 def new_workspace():
     """``new_workspace(root, profile=None, catalog=True) -> Workspace``."""
     return make_workspace
+
+
+def init_workspace_cli(root: Path) -> Path:
+    """``paperwork init`` as a clerk runs it: Sở Nội vụ (SNV) of Cà Mau, per-type series."""
+    result = CliRunner().invoke(cli, ["init", str(root), "--agency-name", "Sở Nội vụ", "--agency-code", "SNV",
+                                      "--parent", "UBND tỉnh Cà Mau", "--place", "Cà Mau"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def clerk_ws(tmp_path: Path, monkeypatch) -> Path:
+    """An initialised workspace folder (``tmp_path/ws``), $PAPERWORK_HOME unset."""
+    monkeypatch.delenv("PAPERWORK_HOME", raising=False)
+    return init_workspace_cli(tmp_path / "ws")
+
+
+def decision_data(i: int = 1, *, date: str = "2026-03-06", awardees: int = 3) -> dict:
+    """The shipped reward decision as a workspace input (agency and place from the profile), made
+    distinct by ``i``, dated ``date``, with the first ``awardees`` awardees."""
+    data = yaml.safe_load(KINDS["reward-decision"].example())
+    for key in ("agency", "place", "number"):
+        data.pop(key)
+    data["date"] = date
+    data["title"] = f"{data['title']} (đợt {i})"
+    data["awardees"] = data["awardees"][:awardees]
+    return data

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import decision_data
 from docx_checks import full_text, open_docx
 from paperwork import batch, pipeline
 from paperwork.cli import cli
@@ -20,27 +21,12 @@ from paperwork.kinds import KINDS
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
-    monkeypatch.delenv("PAPERWORK_HOME", raising=False)
-    root = tmp_path / "ws"
-    result = CliRunner().invoke(cli, ["init", str(root), "--agency-name", "Sở Nội vụ", "--agency-code", "SNV",
-                                      "--parent", "UBND tỉnh Cà Mau", "--place", "Cà Mau"])
-    assert result.exit_code == 0, result.output
-    return root
+def ws(clerk_ws):
+    return clerk_ws
 
 
 def run(ws: Path, *args):
     return CliRunner().invoke(cli, ["--workspace", str(ws), *map(str, args)])
-
-
-def decision_data(i: int) -> dict:
-    data = yaml.safe_load(KINDS["reward-decision"].example())
-    for key in ("agency", "place", "number"):
-        data.pop(key)  # the workspace profile supplies agency and place
-    data["date"] = "2026-03-06"
-    data["title"] = f"{data['title']} (đợt {i})"
-    data["awardees"] = data["awardees"][:3]
-    return data
 
 
 def write_manifest(path: Path, documents: list[dict], **extra) -> Path:

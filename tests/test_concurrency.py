@@ -19,19 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from paperwork.kinds import KINDS
+from conftest import decision_data
 
 PAPERWORK = [sys.executable, "-m", "paperwork"]
-
-
-def decision_data(i: int) -> dict:
-    data = yaml.safe_load(KINDS["reward-decision"].example())
-    for key in ("agency", "place", "number"):
-        data.pop(key)
-    data["date"] = "2026-03-06"
-    data["title"] = f"{data['title']} (đợt {i})"
-    data["awardees"] = data["awardees"][:3]
-    return data
 
 
 def cmd(ws: Path, *args, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

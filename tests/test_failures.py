@@ -25,33 +25,18 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import decision_data, init_workspace_cli
 from paperwork.cli import cli
-from paperwork.kinds import KINDS
 
 PYTHON = sys.executable
 
 
-def init(root: Path) -> Path:
-    result = CliRunner().invoke(cli, ["init", str(root), "--agency-name", "Sở Nội vụ", "--agency-code", "SNV",
-                                      "--parent", "UBND tỉnh Cà Mau", "--place", "Cà Mau"])
-    assert result.exit_code == 0, result.output
-    return root
+init = init_workspace_cli
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.delenv("PAPERWORK_HOME", raising=False)
-    return init(tmp_path / "ws")
-
-
-def decision_data(i: int = 1) -> dict:
-    data = yaml.safe_load(KINDS["reward-decision"].example())
-    for key in ("agency", "place", "number"):
-        data.pop(key)
-    data["date"] = "2026-03-06"
-    data["title"] = f"{data['title']} (đợt {i})"
-    data["awardees"] = data["awardees"][:3]
-    return data
+def ws(clerk_ws: Path) -> Path:
+    return clerk_ws
 
 
 def decision(folder: Path, name: str = "qd.yaml", i: int = 1) -> Path:

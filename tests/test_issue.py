@@ -18,13 +18,8 @@ from paperwork.kinds import KINDS
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    monkeypatch.delenv("PAPERWORK_HOME", raising=False)
-    ws = tmp_path / "ws"
-    result = CliRunner().invoke(cli, ["init", str(ws), "--agency-name", "Sở Nội vụ", "--agency-code", "SNV",
-                                      "--parent", "UBND tỉnh Cà Mau", "--place", "Cà Mau"])
-    assert result.exit_code == 0, result.output
-    return ws
+def workspace(clerk_ws):
+    return clerk_ws
 
 
 def decision(ws: Path, name: str = "qd.yaml", **changes) -> Path:

@@ -28,7 +28,9 @@ from pathlib import Path
 from .errors import InputError, PaperworkError
 
 __all__ = [
-    "check_target", "discard", "discard_leftovers", "leftovers", "place", "stage", "stage_with", "write_atomic",
+    "check_target", "discard", "discard_leftovers", "leftovers", "pid_alive", "place", "sha256_file", "stage",
+    "stage_with",
+    "write_atomic",
     "write_atomic_with",
 ]
 
@@ -121,7 +123,8 @@ def write_atomic_with(path: Path, write: Callable[[Path], None]) -> None:
     place(stage_with(path, write), path)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running on this machine (staged files and pending rows name their owner)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -142,7 +145,7 @@ def leftovers(folder: Path) -> list[Path]:
         if not (name.startswith(".") and name.endswith(STAGED_SUFFIX)):
             continue
         parts = name.rsplit(".", 3)  # ".NAME", owner, random, "part"
-        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
+        if len(parts) == 4 and parts[1].isdigit() and not pid_alive(int(parts[1])):
             found.append(Path(folder) / name)
     return found
 
@@ -152,6 +155,17 @@ def discard_leftovers(folder: Path) -> int:
     stale = leftovers(folder)
     discard(*stale)
     return len(stale)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def discard(*paths: Path | str | None) -> None:

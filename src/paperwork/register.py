@@ -512,7 +512,7 @@ class Register:
         stale = [r for r in rows if not _writer_alive(r["pending"])]
         if not stale:
             return []
-        from .files import discard, place
+        from .files import discard, place, sha256_file
 
         settled: list[Entry] = []
         with self._write() as conn:
@@ -534,7 +534,7 @@ class Register:
                     elif not target.is_file():
                         problem = f"{target}: the process writing it stopped before it was put in place"
                 docx = Path(row["output"])
-                if problem is None and (not docx.is_file() or _sha256(docx) != row["sha256"]):
+                if problem is None and (not docx.is_file() or sha256_file(docx) != row["sha256"]):
                     problem = f"{docx}: the process writing it stopped before it was put in place"
                 if problem is None:
                     conn.execute(
@@ -563,7 +563,9 @@ class Register:
             ).fetchall()
         if not rows or not Path(target).is_file():
             return None
-        digest = _sha256(Path(target))
+        from .files import sha256_file
+
+        digest = sha256_file(Path(target))
         return next((_entry(r) for r in rows if r["sha256"] == digest), None)
 
     def recorded(self, manifest: str, item: str) -> list[sqlite3.Row]:
@@ -577,16 +579,6 @@ class Register:
                 " WHERE b.manifest = ? AND b.item = ? AND r.status = 'issued' ORDER BY b.recorded_at DESC",
                 (manifest, item),
             ).fetchall()
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _writer_alive(pending: str | None) -> bool:
@@ -609,13 +601,9 @@ def _writer_alive(pending: str | None) -> bool:
         return host != socket.gethostname() and age < dt.timedelta(days=1)
     if pid == os.getpid():
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from .files import pid_alive
+
+    return pid_alive(pid)
 
 
 def pending_note(files: Sequence[tuple[Path, Path]]) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .. import db
 from ..errors import ArchiveError
+from ..files import pid_alive
 
 __all__ = [
     "OCR_STATES",
@@ -190,16 +191,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class FileStore:
     """The content-addressed files of one archive folder."""
 
@@ -274,7 +265,7 @@ class FileStore:
         found = []
         for path in sorted(self.tmp_dir.iterdir()):
             pid_text = path.name.split("-", 1)[0]
-            if not pid_text.isdigit() or not _pid_alive(int(pid_text)):
+            if not pid_text.isdigit() or not pid_alive(int(pid_text)):
                 found.append(path)
         return found
 
