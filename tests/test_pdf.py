@@ -54,3 +54,29 @@ def test_pdf_holds_the_signer_and_page_numbers(tmp_path, kind):
     assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Tinos")) for f in fonts), fonts
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == PAGE_MM.get(kind, (210, 297))
+
+
+def test_render_names_the_embedded_font_and_strict_font_refuses_a_stand_in(tmp_path):
+    """Liberation Serif stands in for Times New Roman here: said on the PDF line; an error with
+    [pdf] strict_font = true (a workspace issuing electronic originals), and no PDF is left."""
+    from paperwork.pdf import embedded_fonts
+
+    src = tmp_path / "qd.yaml"
+    src.write_text(KINDS["invitation"].example(), encoding="utf-8")
+    out = tmp_path / "gm.docx"
+    result = CliRunner().invoke(cli, ["--workspace", str(tmp_path), "render", "invitation", str(src), "-o", str(out),
+                                      "--pdf", "--no-archive"])
+    assert result.exit_code == 0, result.stderr
+    fonts = embedded_fonts(out.with_suffix(".pdf"))
+    assert fonts == ["Liberation Serif"]  # no Times New Roman on the test machine
+    assert f"wrote {out.with_suffix('.pdf')} (font: Liberation Serif, standing in for Times New Roman)" in result.stdout
+    (tmp_path / "paperwork.toml").write_text("[pdf]\nstrict_font = true\n", encoding="utf-8")
+    out.with_suffix(".pdf").unlink()
+    strict = CliRunner().invoke(cli, ["--workspace", str(tmp_path), "render", "invitation", str(src), "-o",
+                                      str(tmp_path / "gm2.docx"), "--pdf", "--no-archive"])
+    assert strict.exit_code == 1
+    assert strict.stderr == (
+        f"Error: {tmp_path / 'gm2.docx'} was written, but not its PDF: {tmp_path / 'gm2.pdf'}: embeds Liberation"
+        f" Serif in place of Times New Roman ([pdf] strict_font = true): install Times New Roman on this machine"
+        ' (README, "Times New Roman for electronic originals")\n')
+    assert not (tmp_path / "gm2.pdf").exists()

@@ -65,6 +65,11 @@ class Workspace:
     # [ocr] page_timeout (seconds a page, default 120) and jobs (pages at once, default: all cores).
     ocr_page_timeout: float = 120.0
     ocr_jobs: int | None = None
+    # [pdf] strict_font: a PDF that embeds anything but Times New Roman is an error (electronic originals).
+    pdf_strict_font: bool = False
+    # Raw [law] table: `strict` (a căn cứ not in force is an error) and overrides of the legal
+    # documents table; its shape is documented and checked in paperwork.law.
+    law: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def archive(self) -> Path:
@@ -181,7 +186,16 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
         engine=engine,
         money=dict(table("money")),
         **_ocr_settings(path, table("ocr")),
+        pdf_strict_font=_flag(path, table("pdf"), "pdf", "strict_font"),
+        law=dict(table("law")),
     )
+
+
+def _flag(path: Path, tbl: Mapping[str, object], section: str, key: str) -> bool:
+    value = tbl.get(key, False)
+    if not isinstance(value, bool):
+        raise InputError("must be true or false", source=str(path), field=f"{section}.{key}")
+    return value
 
 
 def _ocr_settings(path: Path, tbl: Mapping[str, object]) -> dict[str, object]:

@@ -8,7 +8,6 @@ and the folder removed before ``docx_to_pdf`` returns or raises.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -17,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import ConversionError
+from . import files
+from .errors import ConversionError, PaperworkError
 
 TIMEOUT_S = 180.0
 # After the group is killed: how long to wait for its last members to be gone
@@ -130,15 +130,59 @@ def docx_to_pdf(docx: Path, pdf: Path, *, timeout: float | None = None) -> Path:
         if returncode != 0 or not produced.is_file():
             detail = (err or out).strip().splitlines()
             raise ConversionError(f"{docx}: LibreOffice could not convert it: {detail[-1] if detail else 'no output'}")
-        tmp_pdf = pdf.with_name(f".{pdf.name}.part")
         try:
-            pdf.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(produced, tmp_pdf)
-            os.replace(tmp_pdf, pdf)
-        except BaseException as e:
-            with contextlib.suppress(OSError):
-                tmp_pdf.unlink(missing_ok=True)
-            if isinstance(e, OSError):
-                raise ConversionError(f"{pdf}: cannot write the PDF: {e.strerror or e}") from e
-            raise
+            staged = files.stage_with(pdf, lambda tmp: shutil.copyfile(produced, tmp))
+        except PaperworkError as e:
+            raise ConversionError(str(e)) from e
+        try:
+            files.place(staged, pdf)
+        except PaperworkError as e:
+            raise ConversionError(str(e)) from e
     return pdf
+
+
+# The font Decree 30 prescribes, and the names it is embedded under (PostScript names).
+PRESCRIBED_FONT = "Times New Roman"
+_PRESCRIBED = ("timesnewroman",)
+
+
+def embedded_fonts(pdf: Path) -> list[str]:
+    """The fonts a PDF embeds, by family ('LiberationSerif-Bold' -> 'Liberation Serif'), in first-use order."""
+    from pypdf import PdfReader
+
+    names: dict[str, None] = {}
+    try:
+        reader = PdfReader(pdf)
+        for page in reader.pages:
+            fonts = (page.get("/Resources") or {}).get("/Font") or {}
+            for ref in fonts.values():
+                base = str(ref.get_object().get("/BaseFont", ""))
+                names[_family(base)] = None
+    except Exception as e:  # noqa: BLE001 - pypdf raises many kinds for a broken file
+        raise ConversionError(f"{pdf}: cannot read its fonts: {e}") from e
+    names.pop("", None)
+    return list(names)
+
+
+def _family(base_font: str) -> str:
+    """'/ABCDEF+LiberationSerif-BoldItalic' -> 'Liberation Serif'; 'TimesNewRomanPSMT' -> 'Times New Roman'."""
+    name = base_font.lstrip("/").split("+", 1)[-1].split("-", 1)[0].split(",", 1)[0]
+    for suffix in ("PSMT", "MT", "PS"):
+        name = name.removesuffix(suffix)
+    spaced = "".join(" " + c if c.isupper() and i and not name[i - 1].isupper() else c for i, c in enumerate(name))
+    return spaced.strip()
+
+
+def is_prescribed(family: str) -> bool:
+    return family.replace(" ", "").lower() in _PRESCRIBED
+
+
+def check_font(pdf: Path, *, strict: bool) -> list[str]:
+    """The fonts embedded in ``pdf``; with ``strict``, anything but Times New Roman is an error."""
+    fonts = embedded_fonts(pdf)
+    others = [f for f in fonts if not is_prescribed(f)]
+    if strict and others:
+        raise ConversionError(
+            f"{pdf}: embeds {', '.join(others)} in place of {PRESCRIBED_FONT} ([pdf] strict_font = true): install"
+            f" {PRESCRIBED_FONT} on this machine (README, \"Times New Roman for electronic originals\")")
+    return fonts

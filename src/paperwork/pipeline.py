@@ -100,6 +100,7 @@ class ItemResult:
     note: str | None = None
     worker: int | None = None  # pid of the process that rendered it
     pdf: Path | None = None
+    pdf_fonts: tuple[str, ...] = ()  # the fonts the PDF embeds
     archive_id: int | None = None
     problem: str | None = None  # written, but a later stage failed (the PDF)
     ref: Any = None
@@ -529,18 +530,22 @@ class _Run:
         return done
 
 
-def _convert(results: dict[int, ItemResult]) -> None:
-    from .pdf import docx_to_pdf
+def _convert(results: dict[int, ItemResult], *, strict_font: bool) -> None:
+    from .pdf import check_font, docx_to_pdf
 
     for index, r in results.items():
         if r.status != "written" or r.output is None:
             continue
+        target = r.output.with_suffix(".pdf")
         try:
-            pdf = docx_to_pdf(r.output, r.output.with_suffix(".pdf"))
+            pdf = docx_to_pdf(r.output, target)
+            fonts = check_font(pdf, strict=strict_font)
         except PaperworkError as e:
+            if strict_font:
+                files.discard(target)
             results[index] = replace(r, problem=f"{r.output} was written, but not its PDF: {e}")
         else:
-            results[index] = replace(r, pdf=pdf)
+            results[index] = replace(r, pdf=pdf, pdf_fonts=tuple(fonts))
 
 
 def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemResult]) -> tuple[int, str | None]:
@@ -611,7 +616,7 @@ def run(
                 entries = state.number_chunk(chunk)
                 done = state.place(chunk, entries)
                 if pdf:
-                    _convert(done)
+                    _convert(done, strict_font=ws.pdf_strict_font)
                 if archive:
                     n, error = _archive(ws, chunk, done)
                     archived += n

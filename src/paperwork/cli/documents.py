@@ -9,6 +9,16 @@ import click
 from . import cli, get_workspace
 
 
+def pdf_font_note(fonts) -> str:
+    """'font: Times New Roman', or which font stands in for it."""
+    from ..pdf import PRESCRIBED_FONT, is_prescribed
+
+    others = [f for f in fonts if not is_prescribed(f)]
+    if not others:
+        return f"font: {PRESCRIBED_FONT}"
+    return f"font: {', '.join(others)}, standing in for {PRESCRIBED_FONT}"
+
+
 @cli.command()
 def kinds() -> None:
     """List the document kinds, one line each.
@@ -87,7 +97,7 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         note = " (draft: number and date left blank)"
     click.echo(f"wrote {written.output}{note}")
     if written.pdf:
-        click.echo(f"wrote {written.pdf}")
+        click.echo(f"wrote {written.pdf} ({pdf_font_note(written.pdf_fonts)})")
     if written.archive_id is not None:
         click.echo(f"archived as id {written.archive_id}")
     if report.archive_note:
