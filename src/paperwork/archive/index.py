@@ -55,6 +55,7 @@ from paperwork.archive.indexfiles import (
     index_exists,
     read_sentinel,
     swap_in,
+    without_writers,
     write_lock,
     write_sentinel,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "open_index",
     "read_sentinel",
     "recommend_engine",
+    "without_writers",
     "write_lock",
 ]
 
@@ -159,6 +161,7 @@ class SearchIndex(Protocol):
     def ids(self) -> set[int]: ...
     def count(self) -> int: ...
     def size_bytes(self) -> int: ...
+    def unreferenced_files(self) -> list[Path]: ...
     def close(self) -> None: ...
     def __enter__(self) -> SearchIndex: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -214,6 +217,10 @@ class BaseIndex:
         raise NotImplementedError
 
     def search_plan(self, plan: SearchPlan) -> list[SearchHit]:
+        raise NotImplementedError
+
+    def _unreferenced(self) -> list[Path]:
+        """Files of the engine in the folder that its current meta does not reference."""
         raise NotImplementedError
 
     def count(self) -> int:
@@ -318,7 +325,18 @@ class BaseIndex:
             yield
 
     def size_bytes(self) -> int:
+        """Bytes of the folder's files, unreferenced ones included."""
         return dir_size(self.path)
+
+    def unreferenced_files(self) -> list[Path]:
+        """The engine's files in the folder that the index does not reference, sorted.
+
+        Left by a writer that did not clean up after itself (killed, or, before this was
+        fixed, two Tantivy writers in two processes); never read, only taking room until
+        ``reindex``. Listed while no writer runs, so that the files of a commit under way
+        are not taken for them; creates nothing.
+        """
+        return sorted(without_writers(self.path, self.lock_timeout, self._unreferenced))
 
     def __enter__(self) -> Any:
         return self

@@ -3,6 +3,7 @@
     write_sentinel(path, engine, schema_version)   paperwork-index.json, written atomically
     read_sentinel(path) / index_exists(path) / index_engine(path)
     write_lock(path, timeout)     the flock every writer of one index holds (across processes)
+    without_writers(path, timeout, read)   read() while no writer changes the folder
     swap_in(new, path)            a folder built beside the index put in its place
     dir_size(path)                bytes of the files in the folder
 
@@ -19,11 +20,11 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from paperwork.archive.names import REINDEX
 from paperwork.errors import ArchiveError, ArchiveLockedError
@@ -38,6 +39,7 @@ __all__ = [
     "index_exists",
     "read_sentinel",
     "swap_in",
+    "without_writers",
     "write_lock",
     "write_sentinel",
 ]
@@ -46,6 +48,8 @@ SENTINEL = "paperwork-index.json"
 WRITE_LOCK = "paperwork-write.lock"
 LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one
 LOCK_RETRY_DELAY = 0.1
+
+T = TypeVar("T")
 
 
 def write_sentinel(path: Path, engine: str, schema_version: int) -> None:
@@ -90,12 +94,38 @@ def index_engine(path: Path) -> str:
     return str(read_sentinel(Path(path)).get("engine", "whoosh"))
 
 
+def _flock(fd: int, mode: int, path: Path, timeout: float, deadline: float) -> bool:
+    """Try to flock ``fd`` once: True if held, False to try again (raises past the deadline)."""
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        return True
+    except OSError as e:
+        if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise ArchiveError(f"cannot lock the search index {path}: {e}") from e
+    if time.monotonic() >= deadline:
+        raise ArchiveLockedError(
+            f"the search index {path} is being written by another process"
+            f" (waited {timeout:g} s): try again later"
+        )
+    time.sleep(LOCK_RETRY_DELAY)
+    return False
+
+
+def _same_file(fd: int, lock_path: Path) -> bool:
+    """Is ``fd`` still the lock file of the folder (not one a rebuild swapped away)?"""
+    try:
+        return os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
 @contextmanager
 def write_lock(path: Path, timeout: float) -> Iterator[None]:
     """Hold the writer lock of the index folder ``path`` (nothing to hold if there is none).
 
-    flock on a file inside the folder; a lock taken on a folder that a rebuild has swapped
-    out meanwhile is let go and taken again on the new one.
+    flock on a file inside the folder, made by the first writer before it writes anything;
+    a lock taken on a folder that a rebuild has swapped out meanwhile is let go and taken
+    again on the new one.
     """
     lock_path = Path(path) / WRITE_LOCK
     deadline = time.monotonic() + timeout
@@ -108,30 +138,43 @@ def write_lock(path: Path, timeout: float) -> Iterator[None]:
                 return
             continue
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
+            held = _flock(fd, fcntl.LOCK_EX, path, timeout, deadline) and _same_file(fd, lock_path)
+        except BaseException:
             os.close(fd)
-            if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise ArchiveError(f"cannot lock the search index {path}: {e}") from e
-            if time.monotonic() >= deadline:
-                raise ArchiveLockedError(
-                    f"the search index {path} is being written by another process"
-                    f" (waited {timeout:g} s): try again later"
-                ) from None
-            time.sleep(LOCK_RETRY_DELAY)
-            continue
-        try:
-            current = os.stat(lock_path)
-        except FileNotFoundError:
-            current = None
-        if current is None or current.st_ino != os.fstat(fd).st_ino:
-            os.close(fd)  # the folder was swapped while we waited: lock the new one
+            raise
+        if not held:
+            os.close(fd)  # held by another writer, or the folder was swapped meanwhile
             continue
         try:
             yield
         finally:
             os.close(fd)  # releases the flock
         return
+
+
+def without_writers(path: Path, timeout: float, read: Callable[[], T]) -> T:
+    """``read()`` while no writer changes the index folder ``path``; creates nothing.
+
+    For reading what a writer changes file by file (which files the index references):
+    the writer lock is taken shared when its file exists, waiting up to ``timeout``. A
+    folder without it has had no writer, since a writer makes it before anything else:
+    ``read()`` runs unlocked, and again, locked, if a writer has made it meanwhile.
+    """
+    lock_path = Path(path) / WRITE_LOCK
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDONLY)
+        except FileNotFoundError:
+            result = read()
+            if not lock_path.exists():
+                return result
+            continue
+        try:
+            if _flock(fd, fcntl.LOCK_SH, path, timeout, deadline) and _same_file(fd, lock_path):
+                return read()
+        finally:
+            os.close(fd)
 
 
 def swap_in(new: Path, path: Path) -> None:

@@ -13,14 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import ArchiveError
+from .names import REINDEX
 
 if TYPE_CHECKING:
     from ..config import Workspace
     from .index import SearchHit, SearchIndex
 
 __all__ = ["ArchiveSearcher", "open_searcher", "search"]
-
-REINDEX_HINT = "run `paperwork archive reindex`"
 
 
 def _catalog_is_empty(ws: Workspace) -> bool:
@@ -44,7 +43,7 @@ class ArchiveSearcher:
         if index.index_exists(ws.index_dir):
             self._index = index.open_index(ws.index_dir, ws.engine)
         elif not _catalog_is_empty(ws):
-            raise ArchiveError(f"the archive has no search index: {REINDEX_HINT}")
+            raise ArchiveError(f"the archive has no search index: {REINDEX}")
 
     def search(self, text: str = "", **options: object) -> list[SearchHit]:
         """``text`` in the query language, options as in ``parse_query``."""

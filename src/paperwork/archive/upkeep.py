@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..config import Workspace
 from ..errors import ArchiveError, IndexVersionError, InputError
 from .extract import SUPPORTED_SUFFIXES, UnreadableDocumentError, extract
+from .names import ENGINES, REINDEX
 from .service import (
-    REINDEX_HINT,
     _catalog,
     _creation_lock,
     _index_document,
@@ -71,6 +72,9 @@ class ArchiveStats:
     engine: str = "whoosh"  # the workspace setting
     index_engine: str | None = None  # the engine that built the index on disk
     recommendation: str | None = None  # switch engines: why and how
+    # Files in the index folder the index does not reference (counted in index_size): reindex.
+    index_unreferenced_files: int = 0
+    index_unreferenced_bytes: int = 0
 
 
 
@@ -117,17 +121,26 @@ def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | Non
     if not index.index_exists(ws.index_dir):
         if not ids:
             return [], None
-        return [Problem("index", f"search index missing: {ws.index_dir}: {REINDEX_HINT}")], None
+        return [Problem("index", f"search index missing: {ws.index_dir}: {REINDEX}")], None
     try:
         search_index = index.open_index(ws.index_dir, ws.engine)
     except IndexVersionError as e:
         return [Problem("index", str(e))], None
     except ArchiveError as e:
         return [Problem("index", f"search index unreadable: {e}")], None
+    problems: list[Problem] = []
     with search_index:
         # An empty Whoosh index has no id column to read (NotImplementedError).
         indexed = search_index.ids() if search_index.count() else set()
-    problems = [
+        try:
+            unreferenced = search_index.unreferenced_files()
+        except ArchiveError as e:
+            problems.append(Problem("index", f"search index unreadable: {e}"))
+        else:
+            if unreferenced:
+                message = _unreferenced_message(ws, unreferenced, _bytes(unreferenced))
+                problems.append(Problem("index", message, None, str(ws.index_dir)))
+    problems += [
         Problem("not-indexed", f"id {i}: catalogued but missing from the search index", i)
         for i in sorted(ids - indexed)
     ]
@@ -136,6 +149,33 @@ def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | Non
         for i in sorted(indexed - ids)
     ]
     return problems, len(indexed)
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("bytes", "KB", "MB"):
+        if value < 1024:
+            return f"{n} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def _bytes(files: Sequence[Path]) -> int:
+    total = 0
+    for f in files:
+        try:
+            total += f.stat().st_size
+        except FileNotFoundError:  # collected meanwhile
+            pass
+    return total
+
+
+def _unreferenced_message(ws: Workspace, files: Sequence[Path], size: int) -> str:
+    names = ", ".join(f.name for f in files[:3]) + (", …" if len(files) > 3 else "")
+    return (
+        f"the search index {ws.index_dir} holds {len(files)} file(s), {_size(size)}, that it does not"
+        f" reference (left by a writer that did not clean up: {names})"
+    )
 
 
 def verify(ws: Workspace) -> VerifyReport:
@@ -238,7 +278,7 @@ def reindex(
     paperwork.toml. ``total`` is told the number of documents first; ``progress``
     then gets the number indexed so far.
     """
-    from ..config import ENGINES, set_engine
+    from ..config import set_engine
 
     engine = engine or ws.engine
     if engine not in ENGINES:
@@ -266,6 +306,11 @@ def reindex(
 
 
 def stats(ws: Workspace) -> ArchiveStats:
+    """Counts from the catalog; the index's documents and size on disk, and its state.
+
+    The state is "ok", or why the index cannot be read, or how much of its size is files
+    it does not reference (``index_size`` counts them: they are on the disk).
+    """
     with _catalog(ws) as catalog:
         documents = catalog.count()
         total_size = catalog.total_size()
@@ -274,6 +319,8 @@ def stats(ws: Workspace) -> ArchiveStats:
         by_source = tuple(catalog.count_by("source"))
     index = _index_module()
     index_documents = index_size = built_by = None
+    unreferenced: list[Path] = []
+    unreferenced_bytes = 0
     if not index.index_exists(ws.index_dir):
         state = "missing"
     else:
@@ -282,7 +329,11 @@ def stats(ws: Workspace) -> ArchiveStats:
             with index.open_index(ws.index_dir, ws.engine) as search_index:
                 index_documents = search_index.count()
                 index_size = search_index.size_bytes()
+                unreferenced = search_index.unreferenced_files()
+            unreferenced_bytes = _bytes(unreferenced)
             state = "ok"
+            if unreferenced:
+                state = f"{_unreferenced_message(ws, unreferenced, unreferenced_bytes)}: {REINDEX}"
         except ArchiveError as e:
             state = str(e)
     return ArchiveStats(
@@ -297,4 +348,6 @@ def stats(ws: Workspace) -> ArchiveStats:
         engine=ws.engine,
         index_engine=built_by,
         recommendation=index.recommend_engine(ws.engine, documents),
+        index_unreferenced_files=len(unreferenced),
+        index_unreferenced_bytes=unreferenced_bytes,
     )

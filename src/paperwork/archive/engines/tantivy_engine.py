@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -74,6 +75,8 @@ PROGRESS_EVERY = 100
 # candidates without `limit` hits (a rare phrase of common words) the positional query
 # answers instead.
 PHRASE_CANDIDATES = 300
+# A segment's files: <segment id>.<component>, and <segment id>.<opstamp>.del for deletes.
+_SEGMENT_FILE = re.compile(r"^(?P<segment>[0-9a-f]{32})\.(?:(?P<deletes>[0-9]+)\.del|[a-z]+)$")
 
 
 def _analyzers() -> dict[str, Any]:
@@ -300,6 +303,7 @@ class TantivyIndex(BaseIndex):
                 if progress and len(seen) % PROGRESS_EVERY == 0:
                     progress(len(seen))
             writer.commit()
+            writer.garbage_collect_files()
         except BaseException:
             _drop(writer, rollback=True)
             raise
@@ -312,11 +316,22 @@ class TantivyIndex(BaseIndex):
 
     @contextmanager
     def _writer(self) -> Iterator[Any]:
-        """One writer under the index lock: commit on success, else roll back."""
+        """One writer under the index lock: commit on success, else roll back.
+
+        The writer is made from the index opened afresh under the lock, commits, collects
+        the files no longer referenced and waits for its merges, all before the lock is let
+        go. Tantivy keeps the list of the files it manages (``.managed.json``) in memory,
+        per opened index, and writes it back at every commit: a writer made from an index
+        opened before another process committed wrote back a stale list, forgetting that
+        process's segments, which were then never collected (after an import in two
+        streams, 155 segments, 1.34 GB, referenced by nothing).
+        """
         with self._locked():
             self._fresh()
+            ix = tantivy.Index.open(str(self.path))
+            _register(ix)
             try:
-                writer = self._ix.writer(heap_size=50_000_000, num_threads=1)
+                writer = ix.writer(heap_size=50_000_000, num_threads=1)
             except ValueError as e:  # Tantivy's own lock: a writer outside paperwork's lock
                 raise ArchiveLockedError(
                     f"the search index {self.path} is being written by another process: try again later"
@@ -324,6 +339,7 @@ class TantivyIndex(BaseIndex):
             try:
                 yield writer
                 writer.commit()
+                writer.garbage_collect_files()
             except BaseException:
                 _drop(writer, rollback=True)
                 raise
@@ -434,6 +450,27 @@ class TantivyIndex(BaseIndex):
 
     def count(self) -> int:
         return self._searcher().num_docs
+
+    def _unreferenced(self) -> list[Path]:
+        """Segment files whose segment ``meta.json`` does not list (or a stale ``.del``)."""
+        try:
+            meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
+            segments = {
+                seg["segment_id"].replace("-", ""): (seg.get("deletes") or {}).get("opstamp")
+                for seg in meta["segments"]
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise ArchiveError(f"cannot read {self.path / 'meta.json'} ({e}): {REINDEX}") from e
+        found = []
+        for path in self.path.iterdir():
+            m = _SEGMENT_FILE.match(path.name)
+            if not m:
+                continue
+            if m["segment"] not in segments:
+                found.append(path)
+            elif m["deletes"] is not None and int(m["deletes"]) != segments[m["segment"]]:
+                found.append(path)
+        return found
 
     def close(self) -> None:
         self._ix = None

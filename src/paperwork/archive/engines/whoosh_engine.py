@@ -415,6 +415,26 @@ class WhooshIndex(BaseIndex):
     def count(self) -> int:
         return self._reader_searcher().doc_count()
 
+    def _unreferenced(self) -> list[Path]:
+        """Segment and TOC files the latest TOC does not name (whoosh.index.clean_files's rule)."""
+        storage, name = self._ix.storage, self._ix.indexname
+        try:
+            generation = self._ix.latest_generation()
+            segments = {s.segment_id() for s in whoosh_index.TOC.read(storage, name, generation).segments}
+        except Exception as e:  # any failure to read the TOC means a damaged index
+            raise ArchiveError(f"cannot read the table of contents of {self.path} ({e}): {REINDEX}") from e
+        toc_name = whoosh_index.TOC._pattern(name)
+        segment_name = whoosh_index.TOC._segment_pattern(name)
+        found = []
+        for path in self.path.iterdir():
+            toc = toc_name.match(path.name)
+            segment = segment_name.match(path.name)
+            if toc and int(toc.group(1)) != generation:
+                found.append(path)
+            elif not toc and segment and segment.group(1) not in segments:
+                found.append(path)
+        return found
+
     def close(self) -> None:
         self._drop_searcher()
         if self._ix is not None:
