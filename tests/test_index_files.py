@@ -1,9 +1,11 @@
 """The index folder's files: concurrent Tantivy writers leave nothing unreferenced, `archive
-verify` and `archive stats` report what is, `archive reindex` leaves none."""
+verify` and `archive stats` report what is, `archive reindex` leaves none; and reading an
+index (present or absent) creates nothing."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import pytest
 from conftest import make_workspace
 from test_archive_support import make_document, make_many, run, run_json  # noqa: F401
 
-from paperwork.archive.index import build_index, engine_class, open_index
+from paperwork.archive.index import SENTINEL, WRITE_LOCK, build_index, engine_class, index_exists, open_index
 from paperwork.archive.indexfiles import without_writers, write_lock
 from paperwork.archive.names import ENGINES
 from paperwork.archive.upkeep import _size
@@ -214,3 +216,45 @@ def test_a_damaged_meta_is_an_index_problem_not_a_crash(tmp_path: Path) -> None:
         (index.path / "meta.json").write_text("{", encoding="utf-8")
         with pytest.raises(ArchiveError, match=r"cannot read .*meta.json .*: run `paperwork archive reindex`"):
             index.unreferenced_files()
+
+
+# ------------------------------------------------------------------ reads write nothing
+
+
+def test_reading_an_index_creates_nothing(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+    """search, stats and verify read the index folder: no lock file, nothing changed."""
+    assert run("archive", "add", *make_many(tmp_path / "docs", 2)).exit_code == 0
+    (ws.index_dir / WRITE_LOCK).unlink()  # as a fresh reindex leaves it: no writer yet
+    before = snapshot(ws.index_dir)
+    time.sleep(0.01)
+    assert run("search", "khen thưởng").exit_code == 0
+    assert run("archive", "stats").exit_code == 0
+    assert run("archive", "verify").exit_code == 0
+    assert snapshot(ws.index_dir) == before
+
+
+def test_reading_an_absent_index_creates_nothing(ws: Workspace, run) -> None:  # noqa: F811
+    """An archive with no index yet (nothing added): no index folder, no lock, nothing."""
+    # The catalog's side: SQLite makes catalog.sqlite-wal and -shm at the first read of a
+    # new WAL catalog; read once before looking, so that only the index's side is judged.
+    assert run("archive", "show", "1").exit_code == 2
+    before = snapshot(ws.root)
+    time.sleep(0.01)
+    assert run("search", "khen").stdout == "No documents found.\n"
+    assert run("archive", "stats").exit_code == 0
+    assert run("archive", "verify").exit_code == 0
+    assert not ws.index_dir.exists()
+    assert snapshot(ws.root) == before
+
+
+def test_opening_an_absent_index_creates_no_folder(tmp_path: Path) -> None:
+    path = tmp_path / "archive" / "index"
+    with pytest.raises(ArchiveError, match="no search index at"):
+        open_index(path)
+    assert not index_exists(path)
+    assert without_writers(path, 1.0, lambda: "read") == "read"
+    assert os.listdir(tmp_path) == []
+    (tmp_path / "archive").mkdir()
+    with pytest.raises(ArchiveError, match=f"has no {SENTINEL}"):
+        open_index(tmp_path / "archive")
+    assert os.listdir(tmp_path / "archive") == []

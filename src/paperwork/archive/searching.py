@@ -23,9 +23,12 @@ __all__ = ["ArchiveSearcher", "open_searcher", "search"]
 
 
 def _catalog_is_empty(ws: Workspace) -> bool:
+    """Read-only, as every search: nothing is created (a missing catalog is reported)."""
+    from ..db import require
     from .store import Catalog
 
-    with Catalog.open(ws.catalog_path) as catalog:
+    require(ws.catalog_path, initialised=ws.profile_path is not None, root=ws.root)
+    with Catalog.open_read(ws.catalog_path) as catalog:
         return catalog.count() == 0
 
 

@@ -181,7 +181,7 @@ def _unreferenced_message(ws: Workspace, files: Sequence[Path], size: int) -> st
 def verify(ws: Workspace) -> VerifyReport:
     """Re-hash every stored file and compare catalog, files and index."""
     files = _store(ws)
-    with _catalog(ws) as catalog:
+    with _catalog(ws, write=False) as catalog:
         records = catalog.records()
         problems, checked = _check_files(files, records)
     index_problems, index_count = _check_index(ws, {r.id for r in records})
@@ -311,7 +311,7 @@ def stats(ws: Workspace) -> ArchiveStats:
     The state is "ok", or why the index cannot be read, or how much of its size is files
     it does not reference (``index_size`` counts them: they are on the disk).
     """
-    with _catalog(ws) as catalog:
+    with _catalog(ws, write=False) as catalog:
         documents = catalog.count()
         total_size = catalog.total_size()
         by_type = tuple(catalog.count_by("type"))
