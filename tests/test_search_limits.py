@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_archive_support import make_document, run, ws  # noqa: F401
+from conftest import make_workspace
+from test_archive_support import make_document, run  # noqa: F401
 
 from paperwork.archive.names import ENGINES
 from paperwork.archive.query import MAX_LIMIT, MAX_WORDS
@@ -18,13 +19,18 @@ OTHER_LONG_WORD = "x" * 10_000
 
 
 @pytest.fixture(params=ENGINES)
-def archive(request: pytest.FixtureRequest, ws: Workspace, run, tmp_path: Path) -> str:  # noqa: F811
-    """An archive of one document (holding a 10,000-character word) on each engine."""
-    (ws.root / "paperwork.toml").write_text(f'[archive]\nengine = "{request.param}"\n', encoding="utf-8")
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    """A workspace per engine."""
+    return make_workspace(tmp_path / "ws", f'[archive]\nengine = "{request.param}"\n')
+
+
+@pytest.fixture
+def archive(ws: Workspace, run, tmp_path: Path) -> str:  # noqa: F811
+    """An archive of one document (holding a 10,000-character word), on each engine."""
     body = (f"Điều 1. Khen thưởng phong trào thi đua {LONG_WORD} năm 2025.",)
     result = run("archive", "add", make_document(tmp_path / "qd.docx", body=body))
     assert result.exit_code == 0, result.output
-    return request.param
+    return ws.engine
 
 
 def refused(result, line: str) -> None:
