@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive.names import ENGINES
 from .errors import InputError, WorkspaceError
 from .files import discard, stage, write_atomic
 from .files import place as place_staged
@@ -26,7 +27,6 @@ AGENCY_CODE = re.compile(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
 AGENCY_CODE_RULE = "must be capital letters and digits joined by '-', e.g. SNV or SNV-TĐKT"
 ENV_HOME = "PAPERWORK_HOME"
 SERIES_POLICIES = ("per-type", "shared")
-ENGINES = ("whoosh", "tantivy")
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from paperwork.archive.folding import collapse_spaces, type_key
+from paperwork.archive.folding import collapse_spaces
 from paperwork.archive.indexfiles import (
     LOCK_RETRY_DELAY,
     LOCK_TIMEOUT,
@@ -189,6 +189,21 @@ def body_of(doc: IndexDocument) -> str:
 # ------------------------------------------------------------------------ engines
 
 
+@contextmanager
+def _os_errors(path: Path) -> Iterator[None]:
+    """Map the engines' OSErrors (ENOSPC inside a writer's commit …) to one ArchiveError line."""
+    try:
+        yield
+    except OSError as e:
+        raise ArchiveError(f"the search index {path} cannot be written: {e.strerror or e}") from e
+
+
+def _remove_abandoned_builds(path: Path) -> None:
+    """Rebuild folders left by a killed reindex (only called under the index's write lock)."""
+    for old in path.parent.glob(f".{path.name}.rebuild-*"):
+        shutil.rmtree(old, ignore_errors=True)
+
+
 class BaseIndex:
     """What both engines share: opening by sentinel, building beside and swapping in.
 
@@ -289,8 +304,10 @@ class BaseIndex:
         held so that nothing added meanwhile is lost. Returns the new index, open.
         """
         path = Path(path).absolute()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with write_lock(path, lock_timeout):
+        with _os_errors(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with write_lock(path, lock_timeout), _os_errors(path):
+            _remove_abandoned_builds(path)
             tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.rebuild-", dir=path.parent))
             try:
                 cls._build(tmp, docs, progress, **options)
@@ -321,7 +338,8 @@ class BaseIndex:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        with write_lock(self.path, self.lock_timeout):
+        """The writer lock, around an engine's write; an OSError inside (a full disk) becomes one line."""
+        with write_lock(self.path, self.lock_timeout), _os_errors(self.path):
             yield
 
     def size_bytes(self) -> int:

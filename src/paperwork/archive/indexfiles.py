@@ -46,7 +46,9 @@ __all__ = [
 
 SENTINEL = "paperwork-index.json"
 WRITE_LOCK = "paperwork-write.lock"
-LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one
+# Seconds a writer waits for another one; PAPERWORK_BUSY_TIMEOUT sets it, as it sets the
+# catalog's (the concurrency test caps every lock wait at one second with it).
+LOCK_TIMEOUT = float(os.environ.get("PAPERWORK_BUSY_TIMEOUT") or 10.0)
 LOCK_RETRY_DELAY = 0.1
 
 T = TypeVar("T")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Workspace
 from ..db import require
+from .names import REINDEX
 from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError, PaperworkError
 from .extract import Extracted, UnreadableDocumentError, detect_metadata, extract
 from .store import (
@@ -69,7 +70,6 @@ __all__ = [
 # Documents are handed to the index this many at a time: one writer commit per
 # batch, and a kill loses at most one batch of index entries (reindex restores them).
 INDEX_BATCH = 25
-REINDEX_HINT = "run `paperwork archive reindex`"
 
 Progress = Callable[[int], None]  # called with the number of documents just done
 
@@ -192,7 +192,7 @@ class _IndexFeed:
             return None
         return (
             f"{self.unindexed} document(s) stored and catalogued but not indexed: {self.error}"
-            + ("" if REINDEX_HINT in self.error else f"; {REINDEX_HINT}")
+            + ("" if REINDEX in self.error else f"; {REINDEX}")
         )
 
 

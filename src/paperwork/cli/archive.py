@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ..archive.names import ENGINES, REINDEX
 from ..errors import ArchiveError, InputError
 from . import cli, get_workspace
 
@@ -341,11 +342,8 @@ def verify(ctx) -> None:
         click.echo(problem.message)
     if not report.ok:
         repairable = {"not-indexed", "not-catalogued", "index", "leftover", "stray"}
-        hint = (
-            "run `paperwork archive reindex`"
-            if {p.kind for p in report.problems} <= repairable
-            else "restore modified or missing files from a backup, then run `paperwork archive reindex`"
-        )
+        hint = REINDEX if {p.kind for p in report.problems} <= repairable else (
+            f"restore modified or missing files from a backup, then {REINDEX}")
         raise ArchiveError(f"{len(report.problems)} problem(s) in the archive: {hint}")
     click.echo(
         f"OK: {report.documents} documents, {report.files_checked} files verified, "
@@ -356,7 +354,7 @@ def verify(ctx) -> None:
 @archive.command("reindex")
 @click.option(
     "--engine",
-    type=click.Choice(["whoosh", "tantivy"]),
+    type=click.Choice(ENGINES),
     default=None,
     help="Rebuild with this search engine and make it the workspace's (paperwork.toml). "
     "tantivy stays fast at 100,000 documents; it needs: pip install 'paperwork[tantivy]'.",
