@@ -56,6 +56,12 @@ def decision_data(i: int = 1, *, date: str = "2026-03-06", awardees: int = 3) ->
     for key in ("agency", "place", "number"):
         data.pop(key)
     data["date"] = date
+    if date >= "2025-07-01":  # the example is of 2023: cite what is in force now (law.py checks it)
+        data["bases"] = [
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+            "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về phân cấp,"
+            " phân quyền trong lĩnh vực thi đua, khen thưởng",
+        ]
     data["title"] = f"{data['title']} (đợt {i})"
     data["awardees"] = data["awardees"][:awardees]
     return data

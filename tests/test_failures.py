@@ -377,3 +377,31 @@ def test_kill_9_at_every_stage_leaves_a_sound_register(ws: Path, stage: str) -> 
     assert [Path(e["output"]).name for e in rows if e["status"] == "issued"] == (
         ["next.docx", "qd-01.docx", "qd-02.docx", "qd-03.docx"] if stage in ("render", "record")
         else ["qd-01.docx", "qd-02.docx", "qd-03.docx", "next.docx"])
+
+
+# -- a damaged catalog ------------------------------------------------------------------------------
+
+
+def test_a_damaged_catalog_is_reported_and_takes_no_more_writes(ws: Path) -> None:
+    src = decision(ws)
+    for name in ("a.docx", "b.docx"):
+        assert run(ws, "render", "reward-decision", src, "-o", ws / name, "--issue").exit_code == 0
+    catalog = ws / "archive" / "catalog.sqlite"
+    data = bytearray(catalog.read_bytes())
+    page = 4096
+    for at in range(2 * page, len(data), page):  # scribble over every page after the schema
+        data[at + 8:at + 200] = b"\xff" * 192
+    catalog.write_bytes(bytes(data))
+    verify = run(ws, "archive", "verify")
+    assert verify.exit_code == 1
+    assert f"{catalog}: the catalog is damaged (" in verify.stdout
+    assert "it accepts no writes until it is restored from a backup (then remove catalog.sqlite.damaged)" in (
+        verify.stdout)
+    before = catalog.read_bytes()
+    refused = (f"Error: {catalog} failed its integrity check (`paperwork archive verify`): it accepts no writes;"
+               " restore it from a backup, then remove catalog.sqlite.damaged\n")
+    for args in (["render", "reward-decision", src, "-o", ws / "c.docx", "--issue"],
+                 ["archive", "add", ws / "a.docx"], ["register", "void", "1", "--year", "2026", "--reason", "x"]):
+        result = run(ws, *args)
+        assert (result.exit_code, result.stderr) == (1, refused), args
+    assert catalog.read_bytes() == before and not (ws / "c.docx").exists()

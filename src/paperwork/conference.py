@@ -218,13 +218,15 @@ def build_pack(
     archive: bool = True,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
+    strict: bool = False,
 ) -> PackReport:
     """Make the whole pack into ``out_dir``; ``total`` is told how many documents will render."""
     path = Path(path).absolute()
     conf = load_conference(path)
-    first = plan(ws, _first_items(conf, path), out_dir, issue=issue, manifest=path)
+    first = plan(ws, _first_items(conf, path), out_dir, issue=issue, manifest=path, strict=strict)
     # Certificates are checked now (with the decisions' own numbers) and made once the decisions are numbered.
-    check = plan(ws, _certificate_items(conf, path, {}, start=10_000), out_dir, issue=issue, manifest=path)
+    check = plan(ws, _certificate_items(conf, path, {}, start=10_000), out_dir, issue=issue, manifest=path,
+                 strict=strict)
     if total is not None:
         total(len(first.ready) + len(check.ready))
     with Renderer(ws, jobs or default_jobs()) as renderer:
@@ -242,7 +244,7 @@ def build_pack(
         certificates = _certificate_items(conf, path, numbers, start=10_000)
         waiting = {it.name: missing[it.ref] for it in certificates if it.ref in missing}
         second = plan(ws, [it for it in certificates if it.name not in waiting], out_dir, issue=issue,
-                      manifest=path)
+                      manifest=path, strict=strict)
         report2 = run(ws, second, archive=archive, progress=progress, renderer=renderer)
     skipped = tuple(ItemResult(name, "certificate", out_dir / f"{name}.docx", "failed",
                                failure=PaperworkError(f"the certificate cites its decision, but {why}"))

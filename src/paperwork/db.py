@@ -53,12 +53,23 @@ def explain(e: sqlite3.Error, path: Path) -> str:
 
 
 def require(path: Path, *, initialised: bool, root: Path) -> None:
-    """Raise the right error when the catalog is not there: no workspace at all, or a catalog gone."""
+    """Raise the right error when the catalog cannot be used: no workspace at all, a catalog gone,
+    or one marked damaged by ``verify``."""
     if path.is_file():
+        _refuse_damaged(path)
         return
     if not initialised:
         raise NoWorkspaceError(f"no workspace here ({root}): {INIT_HINT}")
     raise CatalogMissingError(missing_message(path))
+
+
+def _refuse_damaged(path: Path) -> None:
+    damaged = damaged_marker(path)
+    if damaged.exists():
+        raise ArchiveError(
+            f"{path} failed its integrity check (`paperwork archive verify`): it accepts no writes;"
+            f" restore it from a backup, then remove {damaged.name}"
+        )
 
 
 def create(path: Path) -> None:
@@ -73,12 +84,7 @@ def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S, create: bool = False
     """Open the catalog for writing; autocommit mode, so callers open transactions explicitly."""
     if not create and not path.is_file():
         raise CatalogMissingError(missing_message(path))
-    damaged = path.with_name(path.name + DAMAGED_SUFFIX)
-    if damaged.exists():
-        raise ArchiveError(
-            f"{path} failed its integrity check (`paperwork archive verify`): it accepts no writes;"
-            f" restore it from a backup, then remove {damaged.name}"
-        )
+    _refuse_damaged(path)
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -126,6 +132,49 @@ def _wal(conn: sqlite3.Connection, timeout: float) -> None:
             if "locked" not in str(e) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def damaged_marker(path: Path) -> Path:
+    return path.with_name(path.name + DAMAGED_SUFFIX)
+
+
+def integrity_problem(path: Path) -> str | None:
+    """``PRAGMA quick_check`` of the catalog, read-only: None when sound, else SQLite's first finding.
+
+    When it fails, a marker is left beside the catalog (``catalog.sqlite.damaged``) so that
+    no command writes into it until it is restored from a backup: more writes into a
+    damaged file lose more.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        rows = [str(e)]
+    if rows == ["ok"]:
+        return None
+    finding = "; ".join(rows)
+    try:
+        damaged_marker(path).write_text(finding + "\n", encoding="utf-8")
+    except OSError:
+        pass  # a read-only workspace: the finding is still reported
+    return finding
+
+
+def is_corruption(e: sqlite3.Error) -> bool:
+    text = str(e).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def note_corruption(e: sqlite3.Error, path: Path) -> None:
+    """A write that met a damaged file marks the catalog, as ``verify`` would."""
+    if is_corruption(e) and not damaged_marker(path).exists():
+        try:
+            damaged_marker(path).write_text(f"{e}\n", encoding="utf-8")
+        except OSError:
+            pass
 
 
 def rollback(conn: sqlite3.Connection) -> None:

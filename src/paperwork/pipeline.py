@@ -29,7 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -82,6 +82,7 @@ class Planned:
     issue: bool = False  # a number is issued now (explicit or next free)
     replaces: str | None = None  # the issued document at ``out`` that --replace replaces
     note: str | None = None
+    warnings: tuple[str, ...] = ()  # "bases[1]: Luật … takes effect on …" (law.py)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class ItemResult:
     archive_id: int | None = None
     problem: str | None = None  # written, but a later stage failed (the PDF)
     ref: Any = None
+    source: str | None = None  # the input it came from, for warnings
+    warnings: tuple[str, ...] = ()  # legal bases not in force on the document's date
 
     @property
     def error(self) -> str | None:
@@ -183,17 +186,22 @@ def plan(
     replace_issued: bool = False,
     pdf: bool = False,
     confine: bool = True,
+    strict: bool = False,
     today: dt.date | None = None,
 ) -> Plan:
     """Validate every item; nothing is written (a dry run stops here).
 
     ``confine``: outputs must stay inside ``out_dir`` after symlinks (a manifest's
-    names); ``render -o`` names its file itself.
+    names); ``render -o`` names its file itself. A căn cứ not in force on the
+    document's date is a warning, or with ``strict`` (or ``[law] strict``) an error.
     """
     from .generate import is_numbered, issued_here, profile_defaults
     from .inputs import load_data, read_data
     from .kinds import get_kind
+    from .law import is_strict, warnings_for
     from .register import Register
+
+    strict = strict or is_strict(ws.law, source=str(ws.profile_path))
 
     if pdf and items:
         from .pdf import find_soffice
@@ -228,9 +236,12 @@ def plan(
                     f"{doc.agency.code} is not this workspace's agency ({ws.agency.code}): its register numbers"
                     f" only {ws.agency.code}'s documents; give `number` in the input, or leave out --issue",
                     source=item.source, field="agency.code")
+            legal = tuple(w.message for w in warnings_for(doc, ws.law, today=today))
+            if legal and strict:
+                raise InputError(legal[0] + " ([law] strict or --strict: refused)", source=item.source)
             # The validated model holds the data now: drop the raw copy (memory stays ~flat per item).
             p = Planned(replace(item, data=None, defaults={}), kind, doc, _content_hash(doc), out, doc.number,
-                        numbered)
+                        numbered, warnings=legal)
             if numbered and has_register:
                 recorded = register.recorded(manifest_key, item.name) if manifest_key else []
                 p = _numbering(p, recorded, register, issue, today)
@@ -523,7 +534,7 @@ class _Run:
             done[p.item.index] = ItemResult(
                 p.item.name, p.kind.name, p.out, "written", number=shown, number_value=number, date=p.doc.date,
                 title=p.kind.title_of(p.doc), issued=p.issue, recorded=p.recorded, note=p.note, worker=r.worker,
-                ref=p.item.ref)
+                ref=p.item.ref, source=p.item.source, warnings=p.warnings)
         self.register.settle(placed, unplaced)
         if self.progress is not None:
             self.progress(len(chunk))
@@ -647,7 +658,8 @@ def dry_run_report(the_plan: Plan) -> BatchReport:
                    number=number_symbol(p.number, symbol(p.doc.agency, p.kind.type_symbol))
                    if p.number is not None else None,
                    number_value=p.number, date=p.doc.date, title=p.kind.title_of(p.doc),
-                   issued=p.issue, recorded=p.recorded, note=p.note, ref=p.item.ref)
+                   issued=p.issue, recorded=p.recorded, note=p.note, ref=p.item.ref, source=p.item.source,
+                   warnings=p.warnings)
         for p in the_plan.ready
     ]
     results = [*planned, *the_plan.invalid]
@@ -664,12 +676,12 @@ def single(
     pdf: bool = False,
     archive: bool = True,
     replace_issued: bool = False,
+    strict: bool = False,
 ) -> tuple[ItemResult, BatchReport]:
     """``paperwork render``: the pipeline for one document; a failure is raised as it was found."""
     out = Path(out).absolute()
-    item = Item(index=0, name=out.stem, kind=kind, output=out.name, source=str(input_file),
-                base_dir=Path(input_file).parent, input=Path(input_file))
-    the_plan = plan(ws, [item], out.parent, issue=issue, pdf=pdf, confine=False, replace_issued=replace_issued)
+    the_plan = plan(ws, [single_item(kind, input_file, out)], out.parent, issue=issue, pdf=pdf, confine=False,
+                    replace_issued=replace_issued, strict=strict)
     if the_plan.invalid:
         raise the_plan.invalid[0].failure
     report = run(ws, the_plan, jobs=1, pdf=pdf, archive=archive)
@@ -679,5 +691,7 @@ def single(
     return result, report
 
 
-def items_in(results: Iterable[ItemResult], kind: str) -> list[ItemResult]:
-    return [r for r in results if r.kind == kind]
+def single_item(kind: str, input_file: Path, out: Path) -> Item:
+    """The one item of ``paperwork render`` (and ``paperwork check``)."""
+    return Item(index=0, name=Path(out).stem, kind=kind, output=Path(out).name, source=str(input_file),
+                base_dir=Path(input_file).parent, input=Path(input_file))

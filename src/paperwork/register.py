@@ -202,6 +202,7 @@ def _is_busy(e: sqlite3.Error) -> bool:
 
 
 def _map(e: sqlite3.Error, path: Path) -> RegisterError:
+    db.note_corruption(e, path)
     if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
         return RegisterError(BUSY_MESSAGE)
     return RegisterError(f"{path}: the register failed: {db.explain(e, path)}")

@@ -378,6 +378,7 @@ class Catalog:
                 db.rollback(self.conn)
                 raise
         except sqlite3.DatabaseError as e:
+            db.note_corruption(e, self.path)
             raise ArchiveError(f"the archive catalog refused {row.filename}: {db.explain(e, self.path)}") from e
         return doc_id, inserted
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Workspace
+from ..db import damaged_marker, integrity_problem, require
 from ..errors import ArchiveError, IndexVersionError, InputError
 from .extract import SUPPORTED_SUFFIXES, UnreadableDocumentError, extract
 from .names import ENGINES, REINDEX
@@ -31,7 +32,7 @@ from .store import PDFA_SUFFIX, Catalog, CatalogRow, DocumentRecord, FileStore, 
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # modified, missing, stray, leftover, not-indexed, not-catalogued, index
+    kind: str  # catalog, modified, missing, stray, leftover, not-indexed, not-catalogued, index
     message: str
     doc_id: int | None = None
     path: str | None = None
@@ -179,8 +180,18 @@ def _unreferenced_message(ws: Workspace, files: Sequence[Path], size: int) -> st
 
 
 def verify(ws: Workspace) -> VerifyReport:
-    """Re-hash every stored file and compare catalog, files and index."""
+    """Check the catalog file itself, re-hash every stored file and compare catalog, files and index.
+
+    A catalog that fails SQLite's ``quick_check`` is reported alone and marked so that it
+    takes no more writes (``db.integrity_problem``): restore it from a backup.
+    """
     files = _store(ws)
+    require(ws.catalog_path, initialised=ws.profile_path is not None, root=ws.root)
+    finding = integrity_problem(ws.catalog_path)
+    if finding is not None:
+        return VerifyReport(0, 0, None, (Problem(
+            "catalog", f"{ws.catalog_path}: the catalog is damaged ({finding}); it accepts no writes until"
+            f" it is restored from a backup (then remove {damaged_marker(ws.catalog_path).name})"),))
     with _catalog(ws, write=False) as catalog:
         records = catalog.records()
         problems, checked = _check_files(files, records)

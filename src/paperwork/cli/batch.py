@@ -57,6 +57,8 @@ def echo_report(report, what: str = "documents") -> None:
             click.echo(f"Error: {r.name}: {r.error}", err=True)
         else:
             click.echo(_line(r))
+            for warning in r.warnings:
+                click.echo(f"Warning: {r.name}: {r.source}: {warning}", err=True)
     failed = len(report.failed)
     if report.dry_run:
         planned = len(report.items) - failed
@@ -98,9 +100,10 @@ def echo_report(report, what: str = "documents") -> None:
 @click.option("--replace", "replace_issued", is_flag=True,
               help="Replace output files that are issued documents (their register entries say so).")
 @click.option("--no-archive", is_flag=True, help="Do not store the written documents in the archive.")
+@click.option("--strict", is_flag=True, help="A căn cứ not in force on a document's date is an error, not a warning.")
 @click.pass_context
 def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int | None, issue: bool,
-          dry_run: bool, pdf: bool, replace_issued: bool, no_archive: bool) -> None:
+          dry_run: bool, pdf: bool, replace_issued: bool, no_archive: bool, strict: bool) -> None:
     """Make every document MANIFEST lists (YAML), on all cores.
 
     The manifest lists documents under `documents:`, each
@@ -129,7 +132,7 @@ def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int
     manifest = manifest.absolute()
     out_dir = (output_dir or manifest.parent).absolute()
     the_plan = plan(ws, read_manifest(manifest), out_dir, issue=issue, manifest=manifest, pdf=pdf,
-                    replace_issued=replace_issued)
+                    replace_issued=replace_issued, strict=strict)
     if dry_run:
         report = dry_run_report(the_plan)
     else:
@@ -178,9 +181,10 @@ def conference_example() -> None:
               help="Worker processes rendering the documents (default: all cores).")
 @click.option("--issue", is_flag=True, help="Issue register numbers to the numbered documents.")
 @click.option("--no-archive", is_flag=True, help="Do not store the documents in the archive.")
+@click.option("--strict", is_flag=True, help="A căn cứ not in force on a document's date is an error, not a warning.")
 @click.pass_context
 def conference_build(ctx: click.Context, description: Path, output_dir: Path, jobs: int | None, issue: bool,
-                     no_archive: bool) -> None:
+                     no_archive: bool, strict: bool) -> None:
     """Make every document of the conference DESCRIPTION into OUTPUT_DIR.
 
     Invitations (one per guest and member unit but the host), the covenant,
@@ -199,7 +203,7 @@ def conference_build(ctx: click.Context, description: Path, output_dir: Path, jo
     state: dict[str, int] = {}
     with _deferred_progress(state) as (progress, total):
         report = build_pack(ws, description, output_dir.absolute(), issue=issue, jobs=jobs or default_jobs(),
-                            archive=not no_archive, progress=progress, total=total)
+                            archive=not no_archive, progress=progress, total=total, strict=strict)
     echo_report(report)
     if report.index is not None:
         click.echo(f"wrote {report.index}")

@@ -9,6 +9,12 @@ import click
 from . import cli, get_workspace
 
 
+def echo_warnings(result) -> None:
+    """The legal-basis warnings of one document, on stderr, each naming its file and field."""
+    for warning in result.warnings:
+        click.echo(f"Warning: {result.source}: {warning}", err=True)
+
+
 def pdf_font_note(fonts) -> str:
     """'font: Times New Roman', or which font stands in for it."""
     from ..pdf import PRESCRIBED_FONT, is_prescribed
@@ -61,9 +67,11 @@ def example(kind: str) -> None:
 @click.option("--replace", "replace_issued", is_flag=True,
               help="Replace OUTPUT even if it is an issued document (its register entry says so).")
 @click.option("--no-archive", is_flag=True, help="Do not store the written document in the archive.")
+@click.option("--strict", is_flag=True,
+              help="A căn cứ not in force on the document's date is an error, not a warning ([law] strict).")
 @click.pass_context
 def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: bool, issue: bool,
-           replace_issued: bool, no_archive: bool) -> None:
+           replace_issued: bool, no_archive: bool, strict: bool) -> None:
     """Render INPUT (YAML or JSON) as a document of KIND into OUTPUT.
 
     Without --issue and without `number` in INPUT the document is a draft for
@@ -87,7 +95,8 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
     k = get_kind(kind)
     ws = get_workspace(ctx)
     written, report = single(ws, k.name, input_file, output, issue=issue, pdf=pdf, archive=not no_archive,
-                             replace_issued=replace_issued)
+                             replace_issued=replace_issued, strict=strict)
+    echo_warnings(written)
     for line in report.recovered:
         click.echo(f"recovered from an interrupted run: {line}", err=True)
     note = ""
@@ -106,3 +115,34 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         raise ConversionError(written.problem)
     if report.archive_error:
         raise ArchiveError(f"{written.output} was written but not archived: {report.archive_error}")
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--strict", is_flag=True, help="Treat a căn cứ not in force as an error (exit 2).")
+@click.pass_context
+def check(ctx: click.Context, kind: str, input_file: Path, strict: bool) -> None:
+    """Check INPUT as `render` would, writing nothing: every validation and every warning.
+
+    Bad input is one line and exit status 2; a căn cứ that is not in force on
+    the document's date is a warning (exit 0), or with --strict an error.
+
+    Example:
+
+        paperwork check reward-decision qd.yaml --strict
+    """
+    from ..kinds import get_kind
+    from ..pipeline import plan, single_item
+
+    k = get_kind(kind)
+    ws = get_workspace(ctx)
+    out = Path(input_file).with_suffix(".docx").absolute()
+    the_plan = plan(ws, [single_item(k.name, input_file, out)], out.parent, confine=False, strict=strict)
+    if the_plan.invalid:
+        raise the_plan.invalid[0].failure
+    [planned] = the_plan.ready
+    for warning in planned.warnings:
+        click.echo(f"Warning: {input_file}: {warning}", err=True)
+    count = len(planned.warnings)
+    click.echo(f"{input_file}: valid {k.name}" + (f"; {count} warning{'s' if count > 1 else ''}" if count else ""))
