@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+import archive_docs
 from paperwork import db
 from paperwork.cli import cli
 from paperwork.config import Workspace, load_workspace
@@ -65,3 +68,67 @@ def decision_data(i: int = 1, *, date: str = "2026-03-06", awardees: int = 3) ->
     data["title"] = f"{data['title']} (đợt {i})"
     data["awardees"] = data["awardees"][:awardees]
     return data
+
+
+# -- the archive tests' workspace, CLI and PDFs ------------------------------------------------------
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def run(ws: Workspace):
+    """Invoke the CLI in the workspace: ``run("archive", "add", path)``."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, ["--workspace", str(ws.root), *map(str, args)])
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """Text PDFs made by LibreOffice from .docx, once per session (one soffice run)."""
+    folder = tmp_path_factory.getbasetemp() / "archive-pdfs"
+    done = folder / "done"
+    if done.is_file():
+        return {name: folder / f"{name}.pdf" for name in done.read_text().split()}
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is needed to make the test PDFs"
+    folder.mkdir()
+    sources = [
+        archive_docs.make_document(folder / "quyet-dinh.docx"),
+        archive_docs.make_document(
+            folder / "giay-moi.docx",
+            heading="GIẤY MỜI",
+            title="Dự Hội nghị tổng kết công tác thi đua năm 2025 Cụm thi đua miền Tây Nam Bộ",
+            number="12/GM-SNV",
+            date_line="Bến Tre, ngày 20 tháng 02 năm 2026",
+            agency=("UBND TỈNH BẾN TRE", "SỞ NỘI VỤ"),
+            body=("Sở Nội vụ tỉnh Bến Tre trân trọng kính mời: Sở Nội vụ tỉnh Vĩnh Long",),
+            authority=None,
+        ),
+    ]
+    profile = folder / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    result = {p.stem: p.with_suffix(".pdf") for p in sources}
+    for path in result.values():
+        assert path.is_file(), f"LibreOffice did not write {path}"
+    done.write_text(" ".join(result))
+    return result

@@ -8,14 +8,14 @@ import sys
 import zipfile
 from pathlib import Path
 
-from test_archive_support import make_document, make_many, run, run_json, ws  # noqa: F401
+from archive_docs import make_document, make_many, run_json
 
 from paperwork.config import Workspace
 
 NOT_REGULAR = "not a regular file (a FIFO, device or folder): not added"
 
 
-def test_fifo_device_and_folder_are_refused_and_the_others_added(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_fifo_device_and_folder_are_refused_and_the_others_added(ws: Workspace, tmp_path: Path) -> None:
     """A FIFO (opened, it would wait for a writer forever), /dev/zero (endless) and a folder, given
     directly or through a symlink: each is one line on stderr, the good files are added, exit 1.
 
@@ -50,7 +50,7 @@ def test_fifo_device_and_folder_are_refused_and_the_others_added(ws: Workspace, 
     assert result.stderr.splitlines() == [f"{path}: {NOT_REGULAR}" for path in (fifo, fifo_link, zero, folder)]
 
 
-def test_a_zip_bomb_is_refused_and_the_others_added(run, tmp_path: Path) -> None:  # noqa: F811
+def test_a_zip_bomb_is_refused_and_the_others_added(run, tmp_path: Path) -> None:
     """A .docx whose docProps/app.xml inflates to 65 MiB of spaces: one line naming the part, exit 1."""
     good = make_document(tmp_path / "qd.docx")
     bomb = tmp_path / "bomb.docx"

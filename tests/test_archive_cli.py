@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_archive_support import make_document, make_many, pdfs, run, run_json, ws  # noqa: F401
+from archive_docs import make_document, make_many, run_json
 
 from paperwork.archive.index import ENGINES
 from paperwork.cli import cli
@@ -17,12 +17,12 @@ from paperwork.config import Workspace
 
 
 @pytest.fixture(params=ENGINES)
-def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:  # noqa: F811
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
     """A workspace per engine: every archive command runs on Whoosh and on Tantivy."""
     return make_workspace(tmp_path / "ws", f'[archive]\nengine = "{request.param}"\n')
 
 
-def test_add_reports_each_file_and_detects_metadata(run, tmp_path: Path) -> None:  # noqa: F811
+def test_add_reports_each_file_and_detects_metadata(run, tmp_path: Path) -> None:
     path = make_document(tmp_path / "qd-05.docx")
     result = run("archive", "add", path)
     assert result.exit_code == 0, result.output
@@ -38,7 +38,7 @@ def test_add_reports_each_file_and_detects_metadata(run, tmp_path: Path) -> None
     assert record["filename"] == "qd-05.docx"
 
 
-def test_options_override_detected_metadata(run, tmp_path: Path) -> None:  # noqa: F811
+def test_options_override_detected_metadata(run, tmp_path: Path) -> None:
     path = make_document(tmp_path / "bb.docx")
     records = run_json(
         run, "archive", "add", path, "--type", "Biên bản", "--number", "03/BB-SNV",
@@ -53,13 +53,13 @@ def test_options_override_detected_metadata(run, tmp_path: Path) -> None:  # noq
     assert rec["duplicate"] is False
 
 
-def test_bad_date_option_is_one_clear_line(run, tmp_path: Path) -> None:  # noqa: F811
+def test_bad_date_option_is_one_clear_line(run, tmp_path: Path) -> None:
     result = run("archive", "add", make_document(tmp_path / "qd.docx"), "--date", "06/03/2023")
     assert result.exit_code == 2
     assert result.stderr == "Error: --date: '06/03/2023' is not a date (YYYY-MM-DD)\n"
 
 
-def test_duplicate_add_reports_the_same_id_and_stores_once(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_duplicate_add_reports_the_same_id_and_stores_once(run, ws: Workspace, tmp_path: Path) -> None:
     path = make_document(tmp_path / "qd.docx")
     copy = tmp_path / "copy-of-qd.docx"
     copy.write_bytes(path.read_bytes())
@@ -76,7 +76,7 @@ def test_duplicate_add_reports_the_same_id_and_stores_once(run, ws: Workspace, t
     assert run_json(run, "archive", "stats")["documents"] == 1
 
 
-def test_unreadable_file_among_good_ones(run, tmp_path: Path) -> None:  # noqa: F811
+def test_unreadable_file_among_good_ones(run, tmp_path: Path) -> None:
     """The bad file is named with its reason; the others are added; exit status 1."""
     good = make_many(tmp_path, 2)
     bad = tmp_path / "hong.docx"
@@ -96,7 +96,7 @@ def test_unreadable_file_among_good_ones(run, tmp_path: Path) -> None:  # noqa: 
     assert sorted(h["id"] for h in hits) == [1, 2]
 
 
-def test_add_of_a_pdf(run, pdfs: dict[str, Path]) -> None:  # noqa: F811
+def test_add_of_a_pdf(run, pdfs: dict[str, Path]) -> None:
     records = run_json(run, "archive", "add", pdfs["giay-moi"])
     assert records[0]["type"] == "Giấy mời"
     assert records[0]["number"] == "12/GM-SNV"
@@ -104,7 +104,7 @@ def test_add_of_a_pdf(run, pdfs: dict[str, Path]) -> None:  # noqa: F811
     assert [h["id"] for h in run_json(run, "search", "Vĩnh Long")] == [records[0]["id"]]
 
 
-def test_show_and_text(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_show_and_text(run, ws: Workspace, tmp_path: Path) -> None:
     path = make_document(tmp_path / "qd.docx")
     run_json(run, "archive", "add", path)
 
@@ -129,13 +129,13 @@ def test_show_and_text(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F81
 
 
 @pytest.mark.parametrize("command", [("archive", "show", "42"), ("archive", "text", "42")])
-def test_unknown_id_exits_2_with_one_line(run, command) -> None:  # noqa: F811
+def test_unknown_id_exits_2_with_one_line(run, command) -> None:
     result = run(*command)
     assert result.exit_code == 2
     assert result.stderr == "Error: no document with id 42 in the archive\n"
 
 
-def test_stats(run, tmp_path: Path, pdfs: dict[str, Path]) -> None:  # noqa: F811
+def test_stats(run, tmp_path: Path, pdfs: dict[str, Path]) -> None:
     make_document(tmp_path / "gm.docx", heading="GIẤY MỜI", number="01/GM-SNV",
                   date_line="Cà Mau, ngày 10 tháng 3 năm 2025")
     run_json(run, "archive", "add", *make_many(tmp_path, 2), tmp_path / "gm.docx")
@@ -158,7 +158,7 @@ def test_stats(run, tmp_path: Path, pdfs: dict[str, Path]) -> None:  # noqa: F81
     assert lines[4].startswith("Index:      4 documents (")
 
 
-def test_search_json_shape_and_filters(run, tmp_path: Path) -> None:  # noqa: F811
+def test_search_json_shape_and_filters(run, tmp_path: Path) -> None:
     make_document(tmp_path / "gm.docx", heading="GIẤY MỜI", number="01/GM-SNV",
                   title="Dự Hội nghị tổng kết công tác thi đua năm 2022",
                   date_line="Bạc Liêu, ngày 20 tháng 02 năm 2023", agency=("SỞ NỘI VỤ TỈNH BẠC LIÊU",))
@@ -179,7 +179,7 @@ def test_search_json_shape_and_filters(run, tmp_path: Path) -> None:  # noqa: F8
     assert [h["id"] for h in run_json(run, "search", "--agency", "Bạc Liêu")] == [1]
 
 
-def test_search_table_output_plain_marks_when_not_a_terminal(run, tmp_path: Path) -> None:  # noqa: F811
+def test_search_table_output_plain_marks_when_not_a_terminal(run, tmp_path: Path) -> None:
     run_json(run, "archive", "add", make_document(tmp_path / "qd.docx"))
     result = run("search", "giấy", "khen")
     assert result.exit_code == 0, result.output
@@ -206,13 +206,13 @@ def test_search_marks_are_bold_on_a_terminal() -> None:
          "Error: date_from: date_from 2026-02-01 is after date_to 2026-01-01\n"),
     ],
 )
-def test_search_bad_dates_exit_2_with_one_line(run, args, message) -> None:  # noqa: F811
+def test_search_bad_dates_exit_2_with_one_line(run, args, message) -> None:
     result = run("search", "khen", *args)
     assert result.exit_code == 2
     assert result.stderr == message
 
 
-def test_verify_ok_then_catches_modified_and_missing_files(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_verify_ok_then_catches_modified_and_missing_files(run, ws: Workspace, tmp_path: Path) -> None:
     run_json(run, "archive", "add", *make_many(tmp_path, 3))
     ok = run("archive", "verify")
     assert ok.exit_code == 0, ok.output
@@ -237,7 +237,7 @@ def test_verify_ok_then_catches_modified_and_missing_files(run, ws: Workspace, t
     )
 
 
-def test_verify_catches_index_drift_and_reindex_repairs_it(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_verify_catches_index_drift_and_reindex_repairs_it(run, ws: Workspace, tmp_path: Path) -> None:
     from paperwork.archive.index import IndexDocument, open_index
 
     run_json(run, "archive", "add", *make_many(tmp_path, 2))
@@ -259,7 +259,7 @@ def test_verify_catches_index_drift_and_reindex_repairs_it(run, ws: Workspace, t
     assert run("archive", "verify").exit_code == 0
 
 
-def test_verify_reports_a_missing_or_foreign_index(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_verify_reports_a_missing_or_foreign_index(run, ws: Workspace, tmp_path: Path) -> None:
     from paperwork.archive.index import SENTINEL
 
     run_json(run, "archive", "add", make_document(tmp_path / "qd.docx"))
@@ -288,7 +288,7 @@ def test_every_archive_command_has_help_with_an_example() -> None:
         assert "Example:" in (command.help or ""), command.name
 
 
-def test_an_empty_archive_verifies_reindexes_and_counts(run) -> None:  # noqa: F811
+def test_an_empty_archive_verifies_reindexes_and_counts(run) -> None:
     assert run("archive", "verify").stdout == "OK: 0 documents, 0 files verified, index in step (0 documents).\n"
     assert run("archive", "reindex").stdout == "Reindexed 0 documents.\n"
     verified = run("archive", "verify")

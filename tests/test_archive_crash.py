@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from test_archive_support import make_document, make_many, run, run_json, ws  # noqa: F401
+from archive_docs import make_document, make_many, run_json
 
 from paperwork.archive import service
 from paperwork.archive.store import FileStore
@@ -39,7 +39,7 @@ def _each_found_by_search(ws: Workspace, files: list[Path]) -> None:
             assert [h.id for h in service.search(ws, word)] == [by_name[path.name]], word
 
 
-def test_kill_9_during_a_multi_file_add(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+def test_kill_9_during_a_multi_file_add(ws: Workspace, run, tmp_path: Path) -> None:
     """Nothing catalogued before the kill is lost; verify describes the rest; reindex repairs it."""
     files = make_many(tmp_path / "in", 60, prefix="k")
     process = subprocess.Popen(
@@ -76,7 +76,7 @@ def test_kill_9_during_a_multi_file_add(ws: Workspace, run, tmp_path: Path) -> N
     _each_found_by_search(ws, files)
 
 
-def test_what_a_kill_leaves_is_described_and_repaired(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+def test_what_a_kill_leaves_is_described_and_repaired(ws: Workspace, run, tmp_path: Path) -> None:
     """A copy of a dead writer and a stored file whose row was never written."""
     run_json(run, "archive", "add", make_document(tmp_path / "first.docx"))
     files = FileStore(ws.archive)
@@ -110,7 +110,7 @@ def test_what_a_kill_leaves_is_described_and_repaired(ws: Workspace, run, tmp_pa
     assert again.stdout == f"exists #2  {orphan_source}  (already archived)\n"
 
 
-def test_two_concurrent_adds(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+def test_two_concurrent_adds(ws: Workspace, run, tmp_path: Path) -> None:
     """Two processes adding different files at once, the first use of the archive: all present."""
     batches = [make_many(tmp_path / "a", 15, prefix="a"), make_many(tmp_path / "b", 15, prefix="b")]
     shared = make_document(tmp_path / "shared.docx", number="99/QĐ-SNV")

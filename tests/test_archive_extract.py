@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from test_archive_support import make_document, pdfs  # noqa: F401
+from archive_docs import make_document
 
 from paperwork.archive.extract import UnreadableDocumentError, detect_metadata, extract
 
@@ -55,7 +55,7 @@ def test_docx_pages_from_app_xml_or_none(tmp_path: Path) -> None:
     assert extract(none).pages is None
 
 
-def test_pdf_text_layer_and_page_count(pdfs: dict[str, Path]) -> None:  # noqa: F811
+def test_pdf_text_layer_and_page_count(pdfs: dict[str, Path]) -> None:
     extracted = extract(pdfs["quyet-dinh"])
     assert extracted.pages == 1
     assert not extracted.needs_ocr
@@ -81,7 +81,7 @@ def test_unreadable_files_raise_with_a_reason(tmp_path: Path, name: str, content
     assert info.value.path == path
 
 
-def test_encrypted_pdf_is_reported(tmp_path: Path, pdfs: dict[str, Path]) -> None:  # noqa: F811
+def test_encrypted_pdf_is_reported(tmp_path: Path, pdfs: dict[str, Path]) -> None:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -119,7 +119,7 @@ def test_metadata_of_a_decision(tmp_path: Path) -> None:
     assert meta.title == "Về việc tặng Giấy khen cho các tập thể và cá nhân"
 
 
-def test_metadata_from_a_pdf_whose_lines_are_broken(pdfs: dict[str, Path]) -> None:  # noqa: F811
+def test_metadata_from_a_pdf_whose_lines_are_broken(pdfs: dict[str, Path]) -> None:
     meta = detect_metadata(extract(pdfs["giay-moi"]).text)
     assert meta.type == "Giấy mời"
     assert meta.number == "12/GM-SNV"

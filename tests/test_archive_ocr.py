@@ -26,7 +26,7 @@ from scan_support import (
     save_pdf,
     save_tiff,
 )
-from test_archive_support import make_document, pdfs, run, run_json, ws  # noqa: F401
+from archive_docs import make_document, run_json
 
 from paperwork.archive import ocr as ocr_module
 from paperwork.archive import service
@@ -157,7 +157,7 @@ def test_verify_names_a_modified_archival_copy(tmp_path: Path, scanned) -> None:
 
 
 @pytest.mark.slow
-def test_reindex_attaches_an_archival_copy_an_interrupted_add_left(ws: Workspace, scanned, scans) -> None:  # noqa: F811
+def test_reindex_attaches_an_archival_copy_an_interrupted_add_left(ws: Workspace, scanned, scans) -> None:
     """Killed after both files were stored, before the row: reindex adopts the scan and its copy."""
     _, records = scanned
     files = FileStore(ws.archive)
@@ -176,7 +176,7 @@ def test_reindex_attaches_an_archival_copy_an_interrupted_add_left(ws: Workspace
 # --------------------------------------------------------------------------- which files get OCR
 
 
-def test_pdf_with_a_real_text_layer_is_not_ocred(run, pdfs, monkeypatch) -> None:  # noqa: F811
+def test_pdf_with_a_real_text_layer_is_not_ocred(run, pdfs, monkeypatch) -> None:
     def no_ocr(*args, **kwargs):
         raise AssertionError("OCR must not run on a PDF with a usable text layer")
 
@@ -187,7 +187,7 @@ def test_pdf_with_a_real_text_layer_is_not_ocred(run, pdfs, monkeypatch) -> None
 
 
 @pytest.mark.slow
-def test_pdf_with_a_mojibake_text_layer_is_ocred(run, scans) -> None:  # noqa: F811
+def test_pdf_with_a_mojibake_text_layer_is_ocred(run, scans) -> None:
     """A legacy TCVN3 layer ("QuyÕt ®Þnh") is replaced by OCR text; the original keeps it."""
     [record] = run_json(run, "archive", "add", scans["legacy"])
     assert record["ocr"] == "done"
@@ -199,7 +199,7 @@ def test_pdf_with_a_mojibake_text_layer_is_ocred(run, scans) -> None:  # noqa: F
 
 
 @pytest.mark.slow
-def test_an_image_with_no_text_is_stored_and_says_so(run, scans) -> None:  # noqa: F811
+def test_an_image_with_no_text_is_stored_and_says_so(run, scans) -> None:
     result = run("archive", "add", scans["blank"])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"added  #1  {scans['blank']}  no metadata detected  [OCR found no text]\n"
@@ -208,7 +208,7 @@ def test_an_image_with_no_text_is_stored_and_says_so(run, scans) -> None:  # noq
     assert run("archive", "text", "1").stdout == "\n"
 
 
-def test_ocr_never_stores_the_scan_without_text(run, scans) -> None:  # noqa: F811
+def test_ocr_never_stores_the_scan_without_text(run, scans) -> None:
     result = run("archive", "add", scans["jpeg"], "--ocr", "never")
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("no metadata detected  [no text layer: not searchable by content]\n")
@@ -216,7 +216,7 @@ def test_ocr_never_stores_the_scan_without_text(run, scans) -> None:  # noqa: F8
     assert (record["ocr"], record["pdfa_path"], record["pages"]) == ("skipped", None, 1)
 
 
-def test_a_corrupt_image_is_named_and_the_rest_still_added(run, tmp_path: Path) -> None:  # noqa: F811
+def test_a_corrupt_image_is_named_and_the_rest_still_added(run, tmp_path: Path) -> None:
     good = make_document(tmp_path / "qd.docx")
     broken = tmp_path / "scan-hong.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 64)
@@ -243,7 +243,7 @@ def test_a_corrupt_image_is_named_and_the_rest_still_added(run, tmp_path: Path) 
     ],
 )
 def test_without_ocr_scans_are_stored_and_the_install_command_named(
-    run, scans, tmp_path: Path, monkeypatch, breakage, reason  # noqa: F811
+    run, scans, tmp_path: Path, monkeypatch, breakage, reason
 ) -> None:
     if breakage == "tesseract":
         monkeypatch.setattr(ocr_module, "_which", lambda program: None if program == "tesseract" else "/usr/bin/" + program)
@@ -267,7 +267,7 @@ def test_without_ocr_scans_are_stored_and_the_install_command_named(
     assert run("archive", "verify").exit_code == 0
 
 
-def test_a_file_whose_ocr_fails_is_named_and_the_rest_go_on(run, scans, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+def test_a_file_whose_ocr_fails_is_named_and_the_rest_go_on(run, scans, tmp_path: Path, monkeypatch) -> None:
     real = ocr_module.ocr_file
 
     def flaky(path, output, **kwargs):
@@ -290,7 +290,7 @@ def test_a_file_whose_ocr_fails_is_named_and_the_rest_go_on(run, scans, tmp_path
 
 
 @pytest.mark.slow
-def test_a_page_past_the_time_limit_is_named_and_the_file_still_stored(run, scans) -> None:  # noqa: F811
+def test_a_page_past_the_time_limit_is_named_and_the_file_still_stored(run, scans) -> None:
     result = run("archive", "add", scans["pdf"], "--ocr-timeout", "0.01", "--ocr-jobs", "1")
     assert result.exit_code == 1
     assert result.stdout.endswith("[OCR: some pages have no text, see below]\n")
@@ -306,7 +306,7 @@ def test_a_page_past_the_time_limit_is_named_and_the_file_still_stored(run, scan
         (("--ocr-jobs", "0"), "Error: --ocr-jobs: must be at least 1, not 0\n"),
     ],
 )
-def test_bad_ocr_options_are_one_line(run, scans, args, message) -> None:  # noqa: F811
+def test_bad_ocr_options_are_one_line(run, scans, args, message) -> None:
     result = run("archive", "add", scans["pdf"], *args)
     assert result.exit_code == 2
     assert result.stderr == message
@@ -336,7 +336,7 @@ def test_ocr_settings_come_from_the_workspace_profile(tmp_path: Path, monkeypatc
 # --------------------------------------------------------------------------- catalog
 
 
-def test_a_catalog_made_before_ocr_gains_its_columns(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+def test_a_catalog_made_before_ocr_gains_its_columns(ws: Workspace, run, tmp_path: Path) -> None:
     """Rows of an old catalog keep reading (ocr NULL); new rows get the OCR columns."""
     ws.archive.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(ws.catalog_path)
@@ -407,7 +407,7 @@ def _fake_ocr(scans, calls: list[Path], fail: str | None = None):
 
 
 @pytest.mark.slow
-def test_a_scan_stored_without_ocr_gets_its_text_later(run, scans) -> None:  # noqa: F811
+def test_a_scan_stored_without_ocr_gets_its_text_later(run, scans) -> None:
     """`archive ocr ID`: a PDF/A copy made from the untouched original; text, metadata, index updated."""
     import pikepdf
 
@@ -435,7 +435,7 @@ def test_a_scan_stored_without_ocr_gets_its_text_later(run, scans) -> None:  # n
 
 
 def test_all_missing_ocrs_exactly_the_documents_without_their_text(
-    ws: Workspace, run, scans, tmp_path: Path, monkeypatch  # noqa: F811
+    ws: Workspace, run, scans, tmp_path: Path, monkeypatch
 ) -> None:
     from PIL import Image
 
@@ -463,7 +463,7 @@ def test_all_missing_ocrs_exactly_the_documents_without_their_text(
     assert run("archive", "verify").exit_code == 0
 
 
-def test_a_failed_document_is_named_by_id_and_the_others_go_on(run, scans, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+def test_a_failed_document_is_named_by_id_and_the_others_go_on(run, scans, tmp_path: Path, monkeypatch) -> None:
     """Metadata a person gave is never replaced by what OCR reads; a failed OCR leaves its row as it was."""
     good = make_document(tmp_path / "qd.docx")
     assert run("archive", "add", scans["jpeg"], "--ocr", "never").exit_code == 0
@@ -493,7 +493,7 @@ def test_a_failed_document_is_named_by_id_and_the_others_go_on(run, scans, tmp_p
         ((), "Error: give the IDs of the documents to OCR, or --all-missing\n"),
     ],
 )
-def test_archive_ocr_usage_errors_are_one_line(run, scans, monkeypatch, args, message) -> None:  # noqa: F811
+def test_archive_ocr_usage_errors_are_one_line(run, scans, monkeypatch, args, message) -> None:
     calls: list[Path] = []
     monkeypatch.setattr(ocr_module, "ocr_file", _fake_ocr(scans, calls))
     assert run("archive", "add", scans["jpeg"], "--ocr", "never").exit_code == 0
@@ -504,7 +504,7 @@ def test_archive_ocr_usage_errors_are_one_line(run, scans, monkeypatch, args, me
     assert run_json(run, "archive", "show", "1")["ocr"] == "skipped"
 
 
-def test_archive_ocr_without_ocr_installed_fails_with_the_install_command(run, scans, monkeypatch) -> None:  # noqa: F811
+def test_archive_ocr_without_ocr_installed_fails_with_the_install_command(run, scans, monkeypatch) -> None:
     assert run("archive", "add", scans["jpeg"], scans["pdf"], "--ocr", "never").exit_code == 0
     before = [run_json(run, "archive", "show", i) for i in ("1", "2")]
     monkeypatch.setattr(ocr_module, "_which", lambda program: None if program == "tesseract" else "/usr/bin/" + program)

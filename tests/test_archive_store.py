@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_archive_support import make_document, ws  # noqa: F401
+from archive_docs import make_document
 
 from paperwork.archive import service, upkeep
 from paperwork.archive.extract import UnreadableDocumentError
@@ -54,7 +54,7 @@ def test_leftover_temps_are_those_of_dead_writers(tmp_path: Path) -> None:
     assert [p.name for p in files.leftover_temps()] == [f"{dead.stdout.strip()}-abc.part"]
 
 
-def test_catalog_lives_beside_other_tables_of_the_shared_file(ws: Workspace) -> None:  # noqa: F811
+def test_catalog_lives_beside_other_tables_of_the_shared_file(ws: Workspace) -> None:
     ws.archive.mkdir(parents=True, exist_ok=True)
     import sqlite3
 
@@ -70,7 +70,7 @@ def test_catalog_lives_beside_other_tables_of_the_shared_file(ws: Workspace) -> 
     conn.close()
 
 
-def test_add_file_for_render_keeps_the_given_metadata(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_add_file_for_render_keeps_the_given_metadata(ws: Workspace, tmp_path: Path) -> None:
     """`paperwork render` archives what it writes with the metadata of its input."""
     path = make_document(tmp_path / "out.docx", number=None)
     meta = DocumentMeta(
@@ -93,7 +93,7 @@ def test_add_file_for_render_keeps_the_given_metadata(ws: Workspace, tmp_path: P
     assert [hit.id for hit in service.search(ws, "07/QĐ-SNV")] == [record.id]
 
 
-def test_add_file_raises_for_an_unreadable_file(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_add_file_raises_for_an_unreadable_file(ws: Workspace, tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
     with pytest.raises(UnreadableDocumentError, match="bad.pdf: not a readable PDF"):
@@ -102,7 +102,7 @@ def test_add_file_raises_for_an_unreadable_file(ws: Workspace, tmp_path: Path) -
     assert not ws.files_dir.exists() or list(FileStore(ws.archive).iter_stored()) == []
 
 
-def test_index_of_another_schema_is_not_rebuilt_by_add(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_index_of_another_schema_is_not_rebuilt_by_add(ws: Workspace, tmp_path: Path) -> None:
     """Adding still stores the file and its row, and says to reindex; only reindex rebuilds."""
     import json
 
@@ -124,12 +124,12 @@ def test_index_of_another_schema_is_not_rebuilt_by_add(ws: Workspace, tmp_path: 
     assert {h.id for h in service.search(ws, "giấy khen")} == {first.record.id, report.added[0].record.id}
 
 
-def test_unknown_id_is_an_input_error(ws: Workspace) -> None:  # noqa: F811
+def test_unknown_id_is_an_input_error(ws: Workspace) -> None:
     with pytest.raises(InputError, match="no document with id 5"):
         service.get_document(ws, 5)
     with pytest.raises(InputError):
         service.document_text(ws, 5)
 
 
-def test_search_of_an_empty_archive_finds_nothing(ws: Workspace) -> None:  # noqa: F811
+def test_search_of_an_empty_archive_finds_nothing(ws: Workspace) -> None:
     assert service.search(ws, "khen") == []

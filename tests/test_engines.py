@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_archive_support import make_many, run, run_json, ws  # noqa: F401
+from archive_docs import make_many, run_json
 from test_index import CORPUS, doc
 
 from paperwork.archive import index as index_module
@@ -178,7 +178,7 @@ def test_the_searcher_opens_once_and_sees_later_additions(tmp_path: Path) -> Non
 # ------------------------------------------------------------------- the CLI switch
 
 
-def test_reindex_engine_switches_the_workspace_and_back(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_reindex_engine_switches_the_workspace_and_back(run, ws: Workspace, tmp_path: Path) -> None:
     run_json(run, "archive", "add", *make_many(tmp_path, 3))
     before = run_json(run, "search", "khen thưởng")
 
@@ -205,7 +205,7 @@ def test_reindex_engine_switches_the_workspace_and_back(run, ws: Workspace, tmp_
     assert run("archive", "reindex").stdout == "Reindexed 3 documents.\n"  # no switch, no note
 
 
-def test_an_index_of_the_other_engine_asks_for_reindex(run, ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+def test_an_index_of_the_other_engine_asks_for_reindex(run, ws: Workspace, tmp_path: Path) -> None:
     run_json(run, "archive", "add", *make_many(tmp_path, 1))
     (ws.root / "paperwork.toml").write_text('[archive]\nengine = "tantivy"\n', encoding="utf-8")
     result = run("search", "khen")
@@ -217,7 +217,7 @@ def test_an_index_of_the_other_engine_asks_for_reindex(run, ws: Workspace, tmp_p
     assert run_json(run, "archive", "stats")["index"]["built_by"] == "whoosh"
 
 
-def test_reindex_with_a_missing_engine_changes_nothing(run, ws: Workspace, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+def test_reindex_with_a_missing_engine_changes_nothing(run, ws: Workspace, tmp_path: Path, monkeypatch) -> None:
     run_json(run, "archive", "add", *make_many(tmp_path, 1))
     monkeypatch.setitem(sys.modules, "tantivy", None)
     monkeypatch.delitem(sys.modules, "paperwork.archive.engines.tantivy_engine", raising=False)
@@ -230,7 +230,7 @@ def test_reindex_with_a_missing_engine_changes_nothing(run, ws: Workspace, tmp_p
     assert index_engine(ws.index_dir) == "whoosh"
 
 
-def test_stats_recommends_the_faster_engine_past_the_measured_size(run, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+def test_stats_recommends_the_faster_engine_past_the_measured_size(run, tmp_path: Path, monkeypatch) -> None:
     run_json(run, "archive", "add", *make_many(tmp_path, 3))
     assert run_json(run, "archive", "stats")["recommendation"] is None
     monkeypatch.setattr(index_module, "WHOOSH_SLOW_FROM", 3)

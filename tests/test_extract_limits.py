@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_archive_support import make_document
+from archive_docs import make_document
 
 from paperwork.archive import extract as extract_module
 from paperwork.archive.extract import UnreadableDocumentError, extract

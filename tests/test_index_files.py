@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workspace
-from test_archive_support import make_document, make_many, run, run_json  # noqa: F401
+from archive_docs import make_many, run_json
 
 from paperwork.archive.index import SENTINEL, WRITE_LOCK, build_index, engine_class, index_exists, open_index
 from paperwork.archive.indexfiles import without_writers, write_lock
@@ -28,7 +28,7 @@ from test_index import CORPUS
 
 
 @pytest.fixture(params=ENGINES)
-def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:  # noqa: F811
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
     """A workspace per engine."""
     return make_workspace(tmp_path / "ws", f'[archive]\nengine = "{request.param}"\n')
 
@@ -148,7 +148,7 @@ def test_two_adds_at_once_on_tantivy_leave_no_unreferenced_file(tmp_path: Path) 
 # --------------------------------------------------------------- what verify reports
 
 
-def test_verify_and_stats_report_a_file_the_index_does_not_reference(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+def test_verify_and_stats_report_a_file_the_index_does_not_reference(ws: Workspace, run, tmp_path: Path) -> None:
     assert run("archive", "add", *make_many(tmp_path / "docs", 3)).exit_code == 0
     assert run("archive", "verify").exit_code == 0
     orphan = segment_copy(ws.index_dir, ws.engine)
@@ -221,7 +221,7 @@ def test_a_damaged_meta_is_an_index_problem_not_a_crash(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ reads write nothing
 
 
-def test_reading_an_index_creates_nothing(ws: Workspace, run, tmp_path: Path) -> None:  # noqa: F811
+def test_reading_an_index_creates_nothing(ws: Workspace, run, tmp_path: Path) -> None:
     """search, stats and verify read the index folder: no lock file, nothing changed."""
     assert run("archive", "add", *make_many(tmp_path / "docs", 2)).exit_code == 0
     (ws.index_dir / WRITE_LOCK).unlink()  # as a fresh reindex leaves it: no writer yet
@@ -233,7 +233,7 @@ def test_reading_an_index_creates_nothing(ws: Workspace, run, tmp_path: Path) ->
     assert snapshot(ws.index_dir) == before
 
 
-def test_reading_an_absent_index_creates_nothing(ws: Workspace, run) -> None:  # noqa: F811
+def test_reading_an_absent_index_creates_nothing(ws: Workspace, run) -> None:
     """An archive with no index yet (nothing added): no index folder, no lock, nothing."""
     # The catalog's side: SQLite makes catalog.sqlite-wal and -shm at the first read of a
     # new WAL catalog; read once before looking, so that only the index's side is judged.

@@ -14,8 +14,9 @@ agree (diacritics-insensitively), otherwise :class:`~paperwork.errors.InputError
 the key. Text is NFC-normalised before anything else.
 
 Limits, each refused in one line before any index is opened: at most ``MAX_WORDS``
-words are searched (a 1,000-word query overflowed Whoosh's recursion), at most
-``MAX_LIMIT`` hits are listed (Tantivy allocates room for ``limit`` hits up front).
+words are searched (a 1,000-word query overflowed Whoosh's recursion), each of at most
+``MAX_WORD_CHARS`` characters, and at most ``MAX_LIMIT`` hits are listed (Tantivy
+allocates room for ``limit`` hits up front).
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ from typing import Any
 from paperwork.archive.folding import fold, fold_words, normalise_number
 from paperwork.errors import InputError
 
-__all__ = ["FILTER_KEYS", "MAX_LIMIT", "MAX_WORDS", "SORTS", "Query", "parse_query"]
+__all__ = ["FILTER_KEYS", "MAX_LIMIT", "MAX_WORDS", "MAX_WORD_CHARS", "SORTS", "Query", "parse_query"]
 
 SORTS = ("relevance", "date")
 FILTER_KEYS = ("type", "year", "agency", "number")
 MAX_WORDS = 64  # words searched, phrases' and word~'s included
 MAX_LIMIT = 1000  # hits listed
+# Characters in one searched word: the longest Vietnamese words and document numbers are far
+# shorter; a 10,000-character fuzzy word took Whoosh seconds and Tantivy drops words past 64 KB.
+MAX_WORD_CHARS = 100
 
 # Typographic quotes typed on Vietnamese keyboards count as plain double quotes.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -189,9 +193,13 @@ def parse_query(text: str, **options: Any) -> Query:
             )
         merged.setdefault(key, value)
 
-    count = sum(len(fold_words(text)) for text in (*words, *phrases, *fuzzy))
-    if count > MAX_WORDS:
-        raise InputError(f"the query has {count} words; at most {MAX_WORDS} are searched: shorten it")
+    searched = [w for text in (*words, *phrases, *fuzzy) for w in fold_words(text)]
+    if len(searched) > MAX_WORDS:
+        raise InputError(f"the query has {len(searched)} words; at most {MAX_WORDS} are searched: shorten it")
+    longest = max((len(w) for w in searched), default=0)
+    if longest > MAX_WORD_CHARS:
+        raise InputError(f"a word of the query has {longest} characters; at most {MAX_WORD_CHARS}"
+                         " are searched: shorten it")
     query = replace(Query(), words=tuple(words), phrases=tuple(phrases), fuzzy=tuple(fuzzy), **merged)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise InputError(

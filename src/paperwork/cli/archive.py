@@ -229,7 +229,8 @@ def add(
 
 
 @archive.command("ocr")
-@click.argument("doc_ids", metavar="[ID]...", nargs=-1, type=int)
+@click.argument("doc_ids", metavar="[ID]...", nargs=-1, type=int, callback=lambda ctx, param, ids: tuple(
+    _doc_id(ctx, param, i) for i in ids))
 @click.option("--all-missing", is_flag=True, help="Every document whose OCR was unavailable, skipped, failed or partial.")
 @click.option(
     "--ocr-timeout",
@@ -438,6 +439,8 @@ def stats(ctx, as_json: bool) -> None:
                     "built_by": s.index_engine,
                     "documents": s.index_documents,
                     "size": s.index_size,
+                    "unreferenced_files": s.index_unreferenced_files,
+                    "unreferenced_bytes": s.index_unreferenced_bytes,
                 },
                 "recommendation": s.recommendation,
             }

@@ -1,23 +1,15 @@
-"""Shared builders and fixtures of the archive tests (imported by test_archive_*.py).
+"""Builders of the archive tests: real Decree-30 shaped .docx files, the CLI's JSON.
 
-Real documents only: .docx written with python-docx, PDFs converted from them by
-LibreOffice once per session.
+Their fixtures (``ws``, ``run``, ``pdfs``) are in conftest.py.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
-import pytest
-from click.testing import CliRunner
 
-from paperwork.cli import cli
-from conftest import make_workspace
-from paperwork.config import Workspace
 
 NATIONAL = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -79,71 +71,7 @@ def make_many(folder: Path, count: int, *, prefix: str = "doc") -> list[Path]:
     ]
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return make_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
-def run(ws: Workspace):
-    """Invoke the CLI in the workspace: ``run("archive", "add", path)``."""
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, ["--workspace", str(ws.root), *map(str, args)])
-
-    return invoke
-
-
 def run_json(run, *args: str):
     result = run(*args, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="session")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
-    """Text PDFs made by LibreOffice from .docx, once per session (one soffice run)."""
-    # Each test module that imports this fixture gets its own session instance:
-    # the PDFs are kept in the session's base folder so LibreOffice runs once.
-    folder = tmp_path_factory.getbasetemp() / "archive-pdfs"
-    done = folder / "done"
-    if done.is_file():
-        return {name: folder / f"{name}.pdf" for name in done.read_text().split()}
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice (soffice) is needed to make the test PDFs"
-    folder.mkdir()
-    sources = [
-        make_document(folder / "quyet-dinh.docx"),
-        make_document(
-            folder / "giay-moi.docx",
-            heading="GIẤY MỜI",
-            title="Dự Hội nghị tổng kết công tác thi đua năm 2025 Cụm thi đua miền Tây Nam Bộ",
-            number="12/GM-SNV",
-            date_line="Bến Tre, ngày 20 tháng 02 năm 2026",
-            agency=("UBND TỈNH BẾN TRE", "SỞ NỘI VỤ"),
-            body=("Sở Nội vụ tỉnh Bến Tre trân trọng kính mời: Sở Nội vụ tỉnh Vĩnh Long",),
-            authority=None,
-        ),
-    ]
-    profile = folder / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    result = {p.stem: p.with_suffix(".pdf") for p in sources}
-    for path in result.values():
-        assert path.is_file(), f"LibreOffice did not write {path}"
-    done.write_text(" ".join(result))
-    return result
