@@ -47,6 +47,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from .errors import InputError
+from .tomlread import TomlReader
 
 __all__ = [
     "BASES_FIELDS",
@@ -438,36 +439,8 @@ _FIELDS = ("number", "type", "issuer", "name", "title", "cited_as", "signed", "e
            "replaced_by", "amends", "source", "confirmed", "note")
 
 
-class _Reader:
+class _Reader(TomlReader):
     """Typed access to raw TOML, every error naming its file and field path."""
-
-    def __init__(self, source: str | None) -> None:
-        self.source = source
-
-    def fail(self, path: str, message: str) -> InputError:
-        return InputError(message, source=self.source, field=path)
-
-    def table(self, value: object, path: str, allowed: Iterable[str] | None) -> Mapping[str, object]:
-        if not isinstance(value, Mapping):
-            raise self.fail(path, "must be a table")
-        for key in value:
-            if allowed is not None and key not in allowed:
-                raise self.fail(f"{path}.{key}" if path else str(key), "unknown field")
-        return value
-
-    def date(self, value: object, path: str) -> dt.date | None:
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(path, "must be a date, e.g. 2024-01-01")
 
     def text(self, value: object, path: str) -> str | None:
         if value is None:

@@ -40,6 +40,7 @@ from importlib import resources
 from typing import Literal
 
 from .errors import InputError
+from .tomlread import TomlReader
 from .vietnamese import format_decimal, format_money
 
 __all__ = [
@@ -209,37 +210,8 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- reading the data
-class _Reader:
+class _Reader(TomlReader):
     """Typed access to a raw TOML mapping, every error naming its file and field path."""
-
-    def __init__(self, source: str | None) -> None:
-        self.source = source
-
-    def fail(self, path: str, message: str) -> InputError:
-        return InputError(message, source=self.source, field=path)
-
-    def table(self, value: object, path: str, allowed: Iterable[str] | None) -> Mapping[str, object]:
-        """A mapping whose keys are all ``allowed`` (``None``: free keys, e.g. award names)."""
-        if not isinstance(value, Mapping):
-            raise self.fail(path, "must be a table")
-        for key in value:
-            if allowed is not None and key not in allowed:
-                raise self.fail(f"{path}.{key}" if path else key, "unknown field")
-        return value
-
-    def date(self, value: object, path: str) -> dt.date | None:
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(path, "must be a date, e.g. 2026-07-01")
 
     def number(self, value: object, path: str) -> Decimal | None:
         if value is None:
