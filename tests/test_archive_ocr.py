@@ -68,7 +68,7 @@ def _json(root: Path, *args):
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory, scans) -> tuple[Path, dict[str, dict]]:
     """One workspace holding the PDF, JPEG and TIFF scans, added (and OCRed) once."""
-    root = tmp_path_factory.mktemp("ocr-ws")
+    root = make_workspace(tmp_path_factory.mktemp("ocr-ws")).root
     result = _invoke(root, "archive", "add", scans["pdf"], scans["jpeg"], scans["tiff"], "--source", "scanned")
     assert result.exit_code == 0, result.output
     names = ("pdf", "jpeg", "tiff")

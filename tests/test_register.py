@@ -272,7 +272,8 @@ def _issue_many(catalog: str, out_dir: str, worker: int, count: int, start) -> N
 @pytest.mark.slow
 def test_concurrent_processes_get_distinct_contiguous_numbers(tmp_path: Path) -> None:
     """3 processes issuing 12 documents each at once get 1..36, each file holding its own number."""
-    catalog = tmp_path / "archive" / "catalog.sqlite"  # fresh: the processes also race to create it
+    catalog = tmp_path / "archive" / "catalog.sqlite"  # new: the processes also race to create the tables
+    db.create(catalog)
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
     procs = [
