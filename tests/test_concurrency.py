@@ -57,6 +57,10 @@ def test_other_clerks_work_while_a_long_batch_issues(tmp_path: Path) -> None:
         assert batch.poll() is None, "the batch ended before the others could run beside it"
 
         impatient = {**os.environ, "PAPERWORK_BUSY_TIMEOUT": "1"}
+        # A slow PDF (LibreOffice, seconds) issued beside it all: it holds no lock while converting.
+        slow_pdf = subprocess.Popen([*PAPERWORK, "--workspace", str(ws), "render", "reward-decision", str(single),
+                                     "-o", str(ws / "pdf.docx"), "--issue", "--pdf"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=impatient)
         rounds = 0
         while batch.poll() is None and rounds < 3:
             rounds += 1
@@ -68,6 +72,9 @@ def test_other_clerks_work_while_a_long_batch_issues(tmp_path: Path) -> None:
                 assert result.returncode == 0, (args, result.stderr)
                 assert "Traceback" not in result.stderr
         assert rounds >= 1
+        pdf_out, pdf_err = slow_pdf.communicate(timeout=300)
+        assert slow_pdf.returncode == 0, pdf_err
+        assert (ws / "pdf.pdf").is_file() and "registered" in pdf_out
         still_running = batch.poll() is None
         stdout, stderr = batch.communicate(timeout=1200)
     finally:
@@ -80,6 +87,6 @@ def test_other_clerks_work_while_a_long_batch_issues(tmp_path: Path) -> None:
     entries = json.loads(cmd(ws, "register", "list", "--format", "json").stdout)
     numbers = sorted(e["number"] for e in entries)
     assert numbers == list(range(1, len(entries) + 1)), "contiguous, no duplicate"
-    assert len(entries) == 600 + rounds
+    assert len(entries) == 600 + rounds + 1  # the batch, one render a round, the PDF
     verify = cmd(ws, "archive", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr

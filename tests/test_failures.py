@@ -405,3 +405,42 @@ def test_a_damaged_catalog_is_reported_and_takes_no_more_writes(ws: Path) -> Non
         result = run(ws, *args)
         assert (result.exit_code, result.stderr) == (1, refused), args
     assert catalog.read_bytes() == before and not (ws / "c.docx").exists()
+
+
+# -- user text, file modes, library noise -------------------------------------------------------------
+
+
+def test_a_control_character_in_a_void_reason_is_refused_and_exports_keep_working(ws: Path) -> None:
+    assert run(ws, "render", "reward-decision", decision(ws), "-o", ws / "a.docx", "--issue").exit_code == 0
+    result = run(ws, "register", "void", "1", "--year", "2026", "--reason", "Ban hành nhầm\x07")
+    assert (result.exit_code, result.stderr) == (2, "Error: --reason: contains a control character U+0007; remove it\n")
+    export = run(ws, "register", "list", "--format", "xlsx", "-o", ws / "so-di.xlsx")
+    assert export.exit_code == 0, export.output
+    assert [e["status"] for e in entries(ws)] == ["issued"]
+
+
+def test_files_are_written_with_the_mode_the_umask_gives(ws: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        result = run(ws, "render", "reward-decision", decision(ws), "-o", ws / "a.docx", "--issue")
+        assert result.exit_code == 0, result.output
+        export = run(ws, "register", "list", "--format", "csv", "-o", ws / "so-di.csv")
+        assert export.exit_code == 0, export.output
+    finally:
+        os.umask(old)
+    for name in ("a.docx", "so-di.csv"):
+        assert (ws / name).stat().st_mode & 0o777 == 0o640, name
+
+
+def test_library_warnings_never_reach_stderr(ws: Path) -> None:
+    """A damaged PDF makes pypdf log warnings: a clerk sees paperwork's own line only."""
+    good = ws / "a.pdf"
+    # A small valid PDF whose startxref pointer is wrong: pypdf repairs it and warns.
+    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n")
+    good.write_bytes(body + b"xref\n0 4\n0000000000 65535 f \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n999\n%%EOF\n")
+    proc = subprocess.run([PYTHON, "-m", "paperwork", "--workspace", str(ws), "archive", "add", str(good),
+                           "--ocr", "never"], capture_output=True, text=True, timeout=120)
+    lines = proc.stderr.splitlines()
+    assert all(not line.lower().startswith(("warning", "incorrect", "traceback")) for line in lines), lines
+    assert "pypdf" not in proc.stderr and "startxref" not in proc.stderr, proc.stderr
