@@ -10,6 +10,10 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_LINE_SPACING
+from docx.shared import Twips
+
 from docx_checks import FONT_SLOTS, all_paragraphs, formats, full_text, has_page_field, mm, one, open_docx, run_format
 from paperwork.config import Workspace
 from paperwork.errors import InputError
@@ -204,7 +208,9 @@ def test_reward_decision_body(tmp_path):
         head, *rest = formats(doc, p)
         assert head.text.startswith("Điều") and head.bold and 13 <= head.size <= 14
         assert rest and all(not f.bold and 13 <= f.size <= 14 for f in rest)
-    assert articles[-1].text.endswith("./.")
+    assert articles[-1].text == "Điều 3. Quyết định này có hiệu lực kể từ ngày ký."
+    closing = one(doc, lambda t: t.endswith("chịu trách nhiệm thi hành Quyết định này./."), "closing")
+    assert closing.text.startswith(model.executors) and closing.paragraph_format.first_line_indent is not None
     assert "04 tập thể và 13 cá nhân" in articles[0].text
     assert "31.290.000 đồng (Ba mươi mốt triệu hai trăm chín mươi nghìn đồng)" in articles[1].text
     recipients_checks(doc, model)
@@ -237,18 +243,25 @@ def test_covenant_body(tmp_path):
     assert "Cụm trưởng năm 2023: Sở Nội vụ tỉnh Bến Tre; Cụm phó năm 2023: Sở Nội vụ tỉnh Vĩnh Long" in text
     assert "13. Sở Nội vụ thành phố Cần Thơ." in text
     assert text.count("./.") == 1
-    # One signature block per member, two a row, rows never split across pages.
+    # One signature block per member, two a row: units and titles in one row, the signature
+    # space and the names in the next, so names of a row stand level; rows never split.
     grid = doc.tables[-1]
-    assert len(grid.rows) == 7
-    blocks = [c for row in grid.rows for c in row.cells if c.text.strip()]
-    assert len(blocks) == 13
+    rows = [[tc for tc in row._tr.tc_lst] for row in grid.rows]
+    units = [upper_vi(m.unit) for m in model.members]
+    blocks = []
+    for i, cells in enumerate(rows):
+        for j, tc in enumerate(cells):
+            lines = [t for t in cell_lines(tc) if t]
+            if lines and lines[0] in units:
+                names = [t for t in cell_lines(rows[i + 1][j]) if t]
+                blocks.append((lines, names, len(cells)))
+    assert [lines[0] for lines, _, _ in blocks] == units
+    for member, (lines, names, _) in zip(model.members, blocks):
+        assert names == [member.signer.name] and upper_vi(member.signer.title) in lines
+    assert [width for _, _, width in blocks] == [2] * 12 + [1], "the odd last block spans the grid, centred"
     for row in grid.rows:
-        assert row._tr.trPr is not None and row._tr.trPr.find(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
-    for member, cell in zip(model.members, blocks):
-        lines = [p.text for p in cell.paragraphs if p.text]
-        assert lines[0] == upper_vi(member.unit) and lines[-1] == member.signer.name
-        assert upper_vi(member.signer.title) in lines
+        assert row._tr.trPr is not None and row._tr.trPr.find(W + "cantSplit") is not None
+    assert cell_lines(rows[-1][0])[0] == "Nơi nhận:", "Nơi nhận is the grid's last row"
     recipients_checks(doc, model)
 
 
@@ -262,12 +275,13 @@ def test_minutes_body(tmp_path):
     assert "Cụm trưởng năm 2023: Sở Nội vụ tỉnh Bến Tre, đạt 13/13 phiếu (100%)" in text
     assert "Cụm phó năm 2023: Sở Nội vụ tỉnh Vĩnh Long, đạt 12/13 phiếu (92,31%)" in text
     assert "Hội nghị kết thúc vào 11 giờ 30 phút, ngày 06 tháng 3 năm 2023./." in text
-    sig = doc.tables[-1]
-    left, right = sig.rows[0].cells
-    assert [p.text for p in left.paragraphs if p.text][:2] == ["THƯ KÝ", model.secretary.name]
-    assert "Nơi nhận:" in left.text and left.text.rstrip().endswith("- Lưu: VT, Hồ sơ.")
-    right_lines = [p.text for p in right.paragraphs if p.text]
-    assert right_lines[0] == "CHỦ TỌA" and right_lines[-1] == model.chair.name
+    # Titles in one row, the signature space and names in the next: the names stand level.
+    titles, names = doc.tables[-1].rows
+    assert [c.text for c in titles.cells] == ["THƯ KÝ", "CHỦ TỌA\nGIÁM ĐỐC SỞ NỘI VỤ TỈNH BẠC LIÊU"]
+    left, right = names.cells
+    assert [p.text for p in left.paragraphs if p.text][:2] == [model.secretary.name, "Nơi nhận:"]
+    assert left.text.rstrip().endswith("- Lưu: VT, Hồ sơ.")
+    assert [p.text for p in right.paragraphs if p.text] == [model.chair.name]
     signature_checks(doc, ["THƯ KÝ", "CHỦ TỌA"], model.chair.name)
     recipients_checks(doc, model)
 
@@ -389,6 +403,121 @@ def test_certificate_date_symbol_and_refusals(tmp_path):
         with pytest.raises(InputError) as e:
             load_input(src, KINDS["certificate"].model)
         assert e.value.field == field
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def cell_lines(tc) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter(W + "t")) for p in tc.iter(W + "p")]
+
+
+def keeps(p) -> bool:
+    """The paragraph keeps with the next (directly; the templates set no keep through styles)."""
+    return p.paragraph_format.keep_with_next is True
+
+
+def body_paragraphs(doc):
+    return [p for p in doc.paragraphs if p.text.strip()]
+
+
+# Pagination rules in the XML (tests/test_pagination.py checks the pages LibreOffice makes).
+def test_widow_and_orphan_control_everywhere(rendered):
+    _, _, doc = rendered
+    assert doc.styles["Normal"].paragraph_format.widow_control is True
+    assert all(p.paragraph_format.widow_control is not False for p in all_paragraphs(doc))
+
+
+def test_only_short_paragraphs_keep_with_the_next(tmp_path):
+    """Headings, labels and the body's closing line keep with what follows; running text never.
+
+    LibreOffice never splits a keep-with-next paragraph and moves a chain of
+    them together: every Điều kept with the next moved a whole decision off a
+    half-empty first page (issue 11).
+    """
+    for kind in ("reward-decision", "covenant", "minutes", "invitation"):
+        _, doc = render_example(kind, tmp_path)
+        paragraphs = body_paragraphs(doc)
+        end = next(i for i, p in enumerate(paragraphs) if p.text.endswith("./."))
+        # (The centred title block on page 1 keeps together, at any length.)
+        long_kept = [p.text for p in paragraphs
+                     if keeps(p) and len(p.text) > 120 and p.alignment != 1 and p is not paragraphs[end]]
+        assert long_kept == [], kind
+        assert keeps(paragraphs[end]), f"{kind}: the body's last line keeps with the signature"
+        assert not keeps(paragraphs[end - 1]), f"{kind}: only the last line goes with the signature"
+
+
+def test_the_attached_list_breaks_on_a_hairline(tmp_path):
+    """The paragraph carrying the section break cannot make a page of its own (1/20 pt high)."""
+    _, doc = render_example("reward-decision", tmp_path)
+    breaks = [p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.sectPr is not None]
+    assert len(breaks) == 1 and not breaks[0].text
+    pf = breaks[0].paragraph_format
+    assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY and pf.line_spacing == Twips(1)
+    assert (pf.space_before, pf.space_after) == (0, 0)
+    assert doc.sections[1].start_type == WD_SECTION.NEW_PAGE
+    # Its own headers: the list section also stands alone when there is no list.
+    assert not doc.sections[1].header.is_linked_to_previous
+    # The list's rows never split; the header row repeats on every page.
+    for t in doc.tables[-2:]:
+        head, *rows = t.rows
+        assert head._tr.trPr.find(W + "tblHeader") is not None
+        assert all(r._tr.trPr.find(W + "cantSplit") is not None for r in [head, *rows])
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_one_or_two_awardees_are_named_in_article_one_without_a_list(tmp_path, count):
+    kind = KINDS["reward-decision"]
+    data = yaml.safe_load(kind.example())
+    data["awardees"] = [data["awardees"][0], data["awardees"][-2]][:count]
+    data["awardees"][-1]["note"] = "Cụm phó năm 2022"
+    model = validate(data, kind.model, "qd.yaml")
+    doc = open_docx(render_document(kind, model, Workspace(root=tmp_path)))
+    text = full_text(doc)
+    assert len(doc.sections) == 1 and "DANH SÁCH" not in text and "danh sách" not in text
+    assert has_page_field(doc.sections[0].header) and doc.sections[0].different_first_page_header_footer
+    articles = [p.text for p in all_paragraphs(doc) if re.match(r"^Điều \d+\. ", p.text)]
+    achievement = model.achievement
+    if count == 1:
+        assert articles[0] == f"Điều 1. Tặng {model.award} cho Phòng Công chức, viên chức, Sở Nội vụ tỉnh Bến Tre " \
+                              f"(Cụm phó năm 2022), {achievement}."
+        assert articles[1] == ("Điều 2. Tiền thưởng: 2.980.000 đồng (Hai triệu chín trăm tám mươi nghìn đồng), "
+                               f"được chi từ {model.fund}.")
+    else:
+        assert articles[0] == f"Điều 1. Tặng {model.award} cho 01 tập thể và 01 cá nhân, {achievement}:"
+        assert "1. Phòng Công chức, viên chức, Sở Nội vụ tỉnh Bến Tre;" in text
+        assert ("2. Dương Minh Khoa, Chuyên viên, Sở Nội vụ tỉnh Sóc Trăng (Cụm phó năm 2022)." in text)
+        assert articles[1] == (
+            "Điều 2. Tiền thưởng: Phòng Công chức, viên chức, Sở Nội vụ tỉnh Bến Tre: 2.980.000 đồng; "
+            "Dương Minh Khoa: 1.490.000 đồng; tổng số tiền: 4.470.000 đồng (Bốn triệu bốn trăm bảy mươi nghìn "
+            f"đồng), được chi từ {model.fund}.")
+    assert articles[2] == "Điều 3. Quyết định này có hiệu lực kể từ ngày ký."
+    assert missing_values(model, doc) == []
+
+
+def test_one_awardee_with_the_rule_shown(tmp_path):
+    kind = KINDS["reward-decision"]
+    data = {**yaml.safe_load(kind.example()), "show_rule": True}
+    data["awardees"] = data["awardees"][4:5]
+    doc = open_docx(render_document(kind, validate(data, kind.model, "qd.yaml"), Workspace(root=tmp_path)))
+    assert ("Điều 2. Tiền thưởng: 1.490.000 đồng (1,0 × 1.490.000) (Một triệu bốn trăm chín mươi nghìn đồng), "
+            "được chi từ Quỹ thi đua, khen thưởng của Bộ Nội vụ. Số tiền thưởng = hệ số × mức lương cơ sở "
+            "1.490.000 đồng (Nghị định số 38/2019/NĐ-CP)") in full_text(doc)
+
+
+def test_covenant_grid_keeps_rows_whole_and_nothing_more(tmp_path):
+    """Titles keep with names (a block whole); a names row keeps with Nơi nhận only at the grid's end."""
+    for members in (3, 4):
+        data = yaml.safe_load(KINDS["covenant"].example())
+        data["members"] = data["members"][:members]
+        model = validate(data, KINDS["covenant"].model, "gu.yaml")
+        doc = open_docx(render_document(KINDS["covenant"], model, Workspace(root=tmp_path)))
+        rows = doc.tables[-1].rows
+        assert len(rows) == 2 * ((members + 1) // 2) + 1
+        first = [row._tr.tc_lst[0].iter(W + "p").__next__() for row in rows]
+        kept = [p.find(W + "pPr") is not None and p.find(W + "pPr").find(W + "keepNext") is not None for p in first]
+        assert kept[:-1] == [True, False] * ((members - 1) // 2) + [True, True], members
+        assert [len(row._tr.tc_lst) for row in rows][-3:] == ([1, 1, 1] if members % 2 else [2, 2, 1])
 
 
 def _expected_forms(value) -> set[str]:

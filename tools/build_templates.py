@@ -6,6 +6,16 @@ Times New Roman in all four font slots, the component sizes and styles, rules
 as paragraph borders, page numbers in the header from page 2 on.
 Run `python tools/build_templates.py` after changing it; the tests read the
 rendered documents back and check the rules.
+
+Pagination is a clerk's: the body flows onto every page as far as it goes and
+only what must stay together is kept together (LibreOffice, which makes the
+PDFs, never splits a "keep with next" paragraph, so only short paragraphs get
+it): a heading with the first lines after it, the body's last paragraph with
+the signature block, a signature block with itself (unsplittable rows; a row
+whose first paragraph keeps with the next keeps with the next row, as in
+Word), a list row with itself and the header row repeated. Widow and orphan
+control is on everywhere. The paragraph that carries the break before the
+attached list is 1/20 pt high, so it never spills onto a page of its own.
 """
 
 from __future__ import annotations
@@ -17,10 +27,10 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, Twips
 
 FONT = "Times New Roman"
 TEXT_WIDTH_MM = 165  # A4 210 - left 30 - right 15
@@ -70,6 +80,7 @@ def base_document():
     set_fonts(normal.element.get_or_add_rPr())
     pf = normal.paragraph_format
     pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(6), 1.0
+    pf.widow_control = True  # never one line of a paragraph alone at a page's foot or head
     for name in ("Header", "Footer", "Table Grid"):
         try:
             style = doc.styles[name]
@@ -164,6 +175,23 @@ def tag(container, text: str):
     return p
 
 
+PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                  "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                  "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                  "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def mark_size(p, half_points: int) -> None:
+    """The size of the paragraph mark (an empty paragraph's height follows it)."""
+    ppr = p.get_or_add_pPr()
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(half_points))
+    rpr.append(sz)
+    ppr.insert_element_before(rpr, "w:sectPr", "w:pPrChange")
+
+
 def rule(container, length_mm: float, width_mm: float, *, after: float = 0):
     """A centred solid line of the given length: an empty paragraph's bottom border."""
     p = container.add_paragraph()
@@ -177,14 +205,24 @@ def rule(container, length_mm: float, width_mm: float, *, after: float = 0):
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     border.append(bottom)
-    ppr.append(border)
+    ppr.insert_element_before(border, *PPR_AFTER_PBDR)
     # A 2 pt paragraph mark keeps the line close under the text above.
-    rpr = OxmlElement("w:rPr")
-    sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "4")
-    rpr.append(sz)
-    ppr.append(rpr)
+    mark_size(p._p, 4)
     return p
+
+
+def hairline(p) -> None:
+    """An empty paragraph 1/20 pt high: it fits under a signature block that ends at a page's foot.
+
+    (LibreOffice keeps no table with the paragraph after it, so a 1 pt one
+    spilled onto a page of its own at times; a document simply ends with its
+    last table.)
+    """
+    pf = p.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Twips(1)
+    mark_size(p._p, 2)
 
 
 def table(doc, widths_mm: Sequence[float], rows: int = 1, *, grid: bool = False):
@@ -217,14 +255,49 @@ def row_flags(row, *, cant_split: bool = True, header: bool = False) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def add_row(t, texts: Sequence[str], aligns: Sequence, size: float = 13, bold: bool = False):
+def keep_row(row) -> None:
+    """Keep a row on the page of the next row.
+
+    Word keeps a row with the next when its paragraphs keep with the next;
+    LibreOffice looks at the first paragraph of the first cell. Every paragraph
+    of the row gets it, the {%p %} tag paragraphs too (whichever comes first
+    after rendering carries it).
+    """
+    for p in row._tr.iter(qn("w:p")):
+        ppr = p.get_or_add_pPr()
+        ppr.get_or_add_keepNext()
+
+
+def empty_row(t, *, span: bool = False):
+    """A new row without paragraphs; ``span``: one cell over the whole width."""
     row = t.add_row()
     for cell in row.cells:
         for p in list(cell.paragraphs):
             cell._tc.remove(p._p)
+    if span and len(row.cells) > 1:
+        first = row.cells[0]
+        width = sum((c.width for c in row.cells), Mm(0))
+        for tc in row._tr.tc_lst[1:]:
+            row._tr.remove(tc)
+        first._tc.get_or_add_tcPr()
+        first.width = width
+        first._tc.tcPr.grid_span = len(t.columns)
+    return row
+
+
+def add_row(t, texts: Sequence[str], aligns: Sequence, size: float = 13, bold: bool = False):
+    row = empty_row(t)
     for cell, text, align in zip(row.cells, texts, aligns):
         para(cell, text, size, bold=bold, align=align, after=0, before=2)
     return row
+
+
+def tag_row(t, text: str) -> None:
+    """A row holding only a docxtpl {%tr …%} tag: removed at render."""
+    row = empty_row(t)
+    for cell in row.cells:
+        para(cell, "", 13, after=0)
+    row.cells[0].paragraphs[0].add_run(text)
 
 
 def preserve_spaces(doc) -> None:
@@ -234,8 +307,20 @@ def preserve_spaces(doc) -> None:
 
 
 def new_page_section(doc, *, restart_numbering: bool):
+    """A section starting on a new page; the paragraph that ends the one before is a hairline.
+
+    The break lives in the last paragraph of the previous section: after a
+    signature block ending at a page's foot, a full-height empty paragraph
+    there would make a numbered blank page.
+    """
     sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    hairline(doc.paragraphs[-1])
     sec.different_first_page_header_footer = True
+    # Headers of its own, not linked to the section before: a template may drop
+    # that section's break (a decision without a list is then this section alone).
+    sec.header.is_linked_to_previous = False
+    page_number_paragraph(sec.header.paragraphs[0])
+    sec.first_page_header.is_linked_to_previous = False
     if restart_numbering:
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), "1")
@@ -292,20 +377,56 @@ def body(doc, text: str, **fmt):
     return para(doc, text, 14, **fmt)
 
 
-def signature_cell(cell, lines_expr: str, name_expr: str, *, lead: str | None = None) -> None:
-    if lead:
-        para(cell, lead, 14, bold=True, align=CENTER, after=0, keep_next=True)
+def signature_space(cell) -> None:
+    for _ in range(4):  # signature space: 4 empty 14 pt lines (spec §1.14)
+        para(cell, "", 14, align=CENTER, after=0)
+
+
+def signature_cell(cell, lines_expr: str, name_expr: str, *, keep: bool = True) -> None:
+    """Title lines, the signature space and the name; ``keep``: each line keeps with the next."""
     tag(cell, f"{{%p for l in {lines_expr} %}}")
-    para(cell, "{{ l }}", 14, bold=True, align=CENTER, after=0, keep_next=True)
+    para(cell, "{{ l }}", 14, bold=True, align=CENTER, after=0, keep_next=keep)
     tag(cell, "{%p endfor %}")
     for _ in range(4):  # signature space: 4 empty 14 pt lines (spec §1.14)
-        para(cell, "", 14, align=CENTER, after=0, keep_next=True)
+        para(cell, "", 14, align=CENTER, after=0, keep_next=keep)
     para(cell, name_expr, 14, bold=True, align=CENTER, after=0)
 
 
-def recipients_cell(cell) -> None:
-    para(cell, "Nơi nhận:", 12, bold=True, italic=True, align=LEFT, after=0, keep_next=True)
+def recipients_cell(cell, *, before: float = 0) -> None:
+    para(cell, "Nơi nhận:", 12, bold=True, italic=True, align=LEFT, before=before, after=0, keep_next=True)
     loop(cell, "r", "recipients", "{{ r }}", size=11, align=LEFT, after=0)
+
+
+def signer_block(doc) -> None:
+    """Nơi nhận (ô 9b) beside the signer (ô 7): one unsplittable row."""
+    sig = table(doc, (82, 83))
+    row = sig.rows[0]
+    left, right = row.cells
+    recipients_cell(left)
+    signature_cell(right, "signer.lines", "{{ signer.name }}")
+    row_flags(row)
+
+
+def two_signers(doc, left_title: str, left_name: str, right_lines: str, right_name: str) -> None:
+    """Two signers side by side, names level: titles in one row, signature space and names in the next.
+
+    Both rows are unsplittable and the first keeps with the second. Nơi nhận
+    goes under the left signer (Mẫu 1.9: under THƯ KÝ).
+    """
+    t = table(doc, (82, 83), rows=0)
+    titles = empty_row(t)
+    para(titles.cells[0], left_title, 14, bold=True, align=CENTER, after=0)
+    tag(titles.cells[1], f"{{%p for l in {right_lines} %}}")
+    para(titles.cells[1], "{{ l }}", 14, bold=True, align=CENTER, after=0)
+    tag(titles.cells[1], "{%p endfor %}")
+    row_flags(titles)
+    keep_row(titles)
+    names = empty_row(t)
+    for cell, name in ((names.cells[0], left_name), (names.cells[1], right_name)):
+        signature_space(cell)
+        para(cell, name, 14, bold=True, align=CENTER, after=0)
+    recipients_cell(names.cells[0], before=12)
+    row_flags(names)
 
 
 # ---------------------------------------------------------------- documents
@@ -313,64 +434,82 @@ def reward_decision():
     doc = base_document()
     header_block(doc)
     title_block(doc, ["QUYẾT ĐỊNH", "{{ title }}"])
-    para(doc, "{{ authority_line }}", 14, bold=True, align=CENTER, before=0, after=12)
+    para(doc, "{{ authority_line }}", 14, bold=True, align=CENTER, before=0, after=12, keep_next=True)
     loop(doc, "b", "bases", "{{ b }}", size=14, italic=True, first_indent=1.27)
-    para(doc, "QUYẾT ĐỊNH:", 14, bold=True, align=CENTER, before=6, after=12)
+    para(doc, "QUYẾT ĐỊNH:", 14, bold=True, align=CENTER, before=6, after=12, keep_next=True)
+    # The articles flow; only the closing sentence (who carries the decision out)
+    # keeps with the signature block.
     tag(doc, "{%p for a in articles %}")
-    para(
-        doc,
-        runs=[("{{ a.head }}", {"bold": True}), (" {{ a.text }}", {})],
-        first_indent=1.27,
-        keep_next=True,
-    )
+    para(doc, runs=[("{{ a.head }}", {"bold": True}), (" {{ a.text }}", {})], first_indent=1.27)
+    loop(doc, "e", "a.entries", "{{ e }}", size=14, first_indent=1.27)
     tag(doc, "{%p endfor %}")
-    sig = table(doc, (82, 83))
-    row_flags(sig.rows[0])
-    left, right = sig.rows[0].cells
-    recipients_cell(left)
-    signature_cell(right, "signer.lines", "{{ signer.name }}")
+    body(doc, "{{ closing }}", keep_next=True)
+    signer_block(doc)
 
-    # The attached list: its own section, numbered from 1, no number on its first page.
+    # The attached list (more than two awardees): its own section, numbered from 1,
+    # no number on its first page.
+    tag(doc, "{%p if annexed %}")
     new_page_section(doc, restart_numbering=True)
     para(doc, "DANH SÁCH", 14, bold=True, align=CENTER, after=0, keep_next=True)
     para(doc, "{{ annex_title }}", 14, bold=True, align=CENTER, after=0, keep_next=True)
     para(doc, "{{ annex_ref }}", 14, italic=True, align=CENTER, after=0, keep_next=True)
-    rule(doc, 30, TEXT_WIDTH_MM, after=12)
+    rule(doc, 30, TEXT_WIDTH_MM, after=12).paragraph_format.keep_with_next = True
 
-    tag(doc, "{%p if collectives %}")
-    para(doc, "{{ collectives_heading }}", 14, bold=True, align=LEFT, keep_next=True)
-    widths = (15, 100, 28, 22)
-    t = table(doc, widths, rows=0, grid=True)
-    head = add_row(t, ["STT", "Tên tập thể", "Số tiền (đồng)", "Ghi chú"], [CENTER] * 4, bold=True)
-    row_flags(head, header=True)
-    add_row(t, ["{%tr for c in collectives %}", "", "", ""], [LEFT] * 4)
-    row_flags(add_row(t, ["{{ c.no }}", "{{ c.name }}", "{{ c.amount }}", "{{ c.note }}"], [CENTER, LEFT, RIGHT, LEFT]))
-    add_row(t, ["{%tr endfor %}", "", "", ""], [LEFT] * 4)
-    tag(doc, "{%p endif %}")
-
-    tag(doc, "{%p if individuals %}")
-    para(doc, "{{ individuals_heading }}", 14, bold=True, align=LEFT, before=6, keep_next=True)
-    widths = (15, 44, 56, 28, 22)
-    t = table(doc, widths, rows=0, grid=True)
-    head = add_row(t, ["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Số tiền (đồng)", "Ghi chú"], [CENTER] * 5, bold=True)
-    row_flags(head, header=True)
-    add_row(t, ["{%tr for c in individuals %}", "", "", "", ""], [LEFT] * 5)
-    row_flags(
-        add_row(
-            t,
-            ["{{ c.no }}", "{{ c.name }}", "{{ c.position_unit }}", "{{ c.amount }}", "{{ c.note }}"],
-            [CENTER, LEFT, LEFT, RIGHT, LEFT],
-        )
+    columns = (
+        ("collectives", (15, 100, 28, 22), ["STT", "Tên tập thể", "Số tiền (đồng)", "Ghi chú"],
+         ["no", "name", "amount", "note"], [CENTER, LEFT, RIGHT, LEFT]),
+        ("individuals", (15, 44, 56, 28, 22), ["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Số tiền (đồng)", "Ghi chú"],
+         ["no", "name", "position_unit", "amount", "note"], [CENTER, LEFT, LEFT, RIGHT, LEFT]),
     )
-    add_row(t, ["{%tr endfor %}", "", "", "", ""], [LEFT] * 5)
-    tag(doc, "{%p endif %}")
+    for i, (group, widths, heads, fields, aligns) in enumerate(columns):
+        tag(doc, f"{{%p if {group} %}}")
+        para(doc, f"{{{{ {group}_heading }}}}", 14, bold=True, align=LEFT, before=6 if i else 0, keep_next=True)
+        t = table(doc, widths, rows=0, grid=True)
+        head = add_row(t, heads, [CENTER] * len(heads), bold=True)
+        row_flags(head, header=True)  # repeated on every page the table runs onto
+        keep_row(head)
+        # Every row whole; the last keeps with what follows (the next heading or the total; Word
+        # honours it, LibreOffice keeps no table with the paragraph after it).
+        tag_row(t, f"{{%tr for c in {group}[:-1] %}}")
+        row_flags(add_row(t, [f"{{{{ c.{f} }}}}" for f in fields], aligns))
+        tag_row(t, "{%tr endfor %}")
+        last = add_row(t, [f"{{{{ {group}[-1].{f} }}}}" for f in fields], aligns)
+        row_flags(last)
+        keep_row(last)
+        tag(doc, "{%p endif %}")
 
-    para(doc, "{{ total_line }}", 14, bold=True, align=LEFT, before=12, after=0)
+    para(doc, "{{ total_line }}", 14, bold=True, align=LEFT, before=12, after=0, keep_next=True)
     para(doc, "{{ total_words }}", 14, italic=True, align=LEFT)
     tag(doc, "{%p if money_note %}")
     para(doc, "{{ money_note }}", 13, italic=True, align=JUSTIFY)
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
     return doc
+
+
+def member_rows(grid, prefix: str, *, span: bool, keep_last: bool) -> None:
+    """A row of member blocks: units and titles in one row, signature space and names in the next.
+
+    The names of one row stand level whatever the number of title lines; the
+    two rows are unsplittable and kept together. ``span``: one block centred
+    over the whole width (the odd last member).
+    """
+    blocks = [prefix] if span else [f"{prefix}[0]", f"{prefix}[1]"]
+    titles = empty_row(grid, span=span)
+    for cell, block in zip(titles.cells, blocks):
+        para(cell, f"{{{{ {block}.unit }}}}", 13, bold=True, align=CENTER, before=6, after=0)
+        tag(cell, f"{{%p for l in {block}.lines %}}")
+        para(cell, "{{ l }}", 13, bold=True, align=CENTER, after=0)
+        tag(cell, "{%p endfor %}")
+    row_flags(titles)
+    keep_row(titles)
+    names = empty_row(grid, span=span)
+    for cell, block in zip(names.cells, blocks):
+        signature_space(cell)
+        para(cell, f"{{{{ {block}.name }}}}", 14, bold=True, align=CENTER, after=6)
+    row_flags(names)
+    if keep_last:
+        keep_row(names)
 
 
 def covenant():
@@ -378,7 +517,7 @@ def covenant():
     header_block(doc)
     title_block(doc, ["{{ title }}", "{{ cluster }}"])
     loop(doc, "b", "bases", "{{ b }}", size=14, italic=True, first_indent=1.27)
-    body(doc, "Các đơn vị thành viên Cụm thi đua gồm:")
+    body(doc, "Các đơn vị thành viên Cụm thi đua gồm:", keep_next=True)
     loop(doc, "m", "members", "{{ m }}", size=14, first_indent=1.27, after=0)
     body(doc, "{{ intro }}", before=6)
     body(doc, "{{ theme_heading }}", bold=True, keep_next=True)
@@ -394,36 +533,35 @@ def covenant():
     tag(doc, "{%p endfor %}")
     body(doc, "{{ organisation_heading }}", bold=True, keep_next=True)
     loop(doc, "o", "organisation", "{{ o }}", size=14, first_indent=1.27)
-    body(doc, "{{ closing }}")
+    # The closing line goes with the signatures that follow it.
+    body(doc, "{{ closing }}", keep_next=True)
 
     tag(doc, "{%p if countersign %}")
     t = table(doc, (82, 83))
     row_flags(t.rows[0])
     para(t.rows[0].cells[0], "", 14, after=0)
-    signature_cell(t.rows[0].cells[1], "countersign.lines", "{{ countersign.name }}")
+    signature_cell(t.rows[0].cells[1], "countersign.lines", "{{ countersign.name }}", keep=False)
     tag(doc, "{%p endif %}")
 
-    para(doc, "ĐẠI DIỆN CÁC ĐƠN VỊ THÀNH VIÊN CỤM THI ĐUA", 14, bold=True, align=CENTER, before=12, after=6, keep_next=True)
+    para(doc, "ĐẠI DIỆN CÁC ĐƠN VỊ THÀNH VIÊN CỤM THI ĐUA", 14, bold=True, align=CENTER, before=12, after=0,
+         keep_next=True)
+    # The grid flows row by row after the body. The last row keeps with Nơi nhận
+    # (a row of the grid itself), so that never stands alone on a page.
     grid = table(doc, (82, 83), rows=0)
-    add_row(grid, ["{%tr for row in rows %}", ""], [LEFT, LEFT])
-    row = grid.add_row()
-    row_flags(row)
-    for idx, cell in enumerate(row.cells):
-        for p in list(cell.paragraphs):
-            cell._tc.remove(p._p)
-        para(cell, f"{{{{ row[{idx}].unit }}}}", 13, bold=True, align=CENTER, before=12, after=0, keep_next=True)
-        tag(cell, f"{{%p for l in row[{idx}].lines %}}")
-        para(cell, "{{ l }}", 13, bold=True, align=CENTER, after=0, keep_next=True)
-        tag(cell, "{%p endfor %}")
-        for _ in range(4):
-            para(cell, "", 14, align=CENTER, after=0, keep_next=True)
-        para(cell, f"{{{{ row[{idx}].name }}}}", 14, bold=True, align=CENTER, after=6)
-    add_row(grid, ["{%tr endfor %}", ""], [LEFT, LEFT])
-
-    tag(doc, "{%p if recipients %}")
-    para(doc, "", 12, after=0)
-    recipients_cell(doc)
-    tag(doc, "{%p endif %}")
+    tag_row(grid, "{%tr for row in rows %}")
+    member_rows(grid, "row", span=False, keep_last=False)
+    tag_row(grid, "{%tr endfor %}")
+    tag_row(grid, "{%tr if last_pair %}")
+    member_rows(grid, "last_pair", span=False, keep_last=True)
+    tag_row(grid, "{%tr endif %}")
+    tag_row(grid, "{%tr if single %}")
+    member_rows(grid, "single", span=True, keep_last=True)
+    tag_row(grid, "{%tr endif %}")
+    tag_row(grid, "{%tr if recipients %}")
+    notes = empty_row(grid, span=True)
+    recipients_cell(notes.cells[0], before=6)
+    row_flags(notes)
+    tag_row(grid, "{%tr endif %}")
     return doc
 
 
@@ -435,11 +573,11 @@ def minutes():
     body(doc, "{{ place_line }}")
     body(doc, "Thành phần tham dự:", bold=True, keep_next=True)
     tag(doc, "{%p if guests %}")
-    body(doc, "{{ guests_heading }}", after=0)
+    body(doc, "{{ guests_heading }}", after=0, keep_next=True)
     loop(doc, "g", "guests", "{{ g }}", size=14, first_indent=1.27, after=0)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if members %}")
-    body(doc, "{{ members_heading }}", after=0, before=3)
+    body(doc, "{{ members_heading }}", after=0, before=3, keep_next=True)
     loop(doc, "m", "members", "{{ m }}", size=14, first_indent=1.27, after=0)
     tag(doc, "{%p endif %}")
     body(doc, "{{ chair_line }}", before=6)
@@ -462,13 +600,7 @@ def minutes():
     body(doc, "{{ approval }}")
     tag(doc, "{%p endif %}")
     body(doc, "{{ end_line }}", keep_next=True)
-    sig = table(doc, (82, 83))
-    row_flags(sig.rows[0])
-    left, right = sig.rows[0].cells
-    signature_cell(left, "[]", "{{ secretary.name }}", lead="THƯ KÝ")
-    para(left, "", 12, after=0)
-    recipients_cell(left)
-    signature_cell(right, "chair.lines", "{{ chair.name }}")
+    two_signers(doc, "THƯ KÝ", "{{ secretary.name }}", "chair.lines", "{{ chair.name }}")
     return doc
 
 
@@ -478,12 +610,9 @@ def invitation():
     header_block(doc)
     title_block(doc, ["GIẤY MỜI", "{{ subject }}"])
     para(doc, runs=[("{{ invite_lead }}", {}), ("{{ invitee }}", {"bold": True})], first_indent=1.27)
-    loop(doc, "l", "lines", "{{ l }}", size=14, first_indent=1.27, keep_next=True)
-    sig = table(doc, (82, 83))
-    row_flags(sig.rows[0])
-    left, right = sig.rows[0].cells
-    recipients_cell(left)
-    signature_cell(right, "signer.lines", "{{ signer.name }}")
+    loop(doc, "l", "lines[:-1]", "{{ l }}", size=14, first_indent=1.27)
+    para(doc, "{{ lines[-1] }}", 14, first_indent=1.27, keep_next=True)
+    signer_block(doc)
     return doc
 
 

@@ -24,12 +24,12 @@ def build(doc: CovenantInput, issue: Issue) -> dict:
         leaders += f"; Cụm phó năm {year}: {doc.deputy}"
     organisation.append(leaders)
 
-    cells = [
-        {"unit": upper_vi(m.unit), **signer_block(m.signer)} for m in doc.members
-    ]
-    if len(cells) % 2:
-        cells.append({"unit": "", "lines": [], "name": ""})
-    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    # Two blocks a row; an odd last block stands alone, centred. The last row
+    # (pair or single) is the one the template keeps with Nơi nhận.
+    blocks = [{"unit": upper_vi(m.unit), **signer_block(m.signer)} for m in doc.members]
+    single = blocks.pop() if len(blocks) % 2 else None
+    rows = [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
+    last_pair = rows.pop() if single is None else None
 
     copies = len(doc.members) + (1 if doc.report_to else 0)
     closing = (
@@ -60,6 +60,8 @@ def build(doc: CovenantInput, issue: Issue) -> dict:
         "closing": closing,
         "countersign": signer_block(doc.signer) if doc.signer else None,
         "rows": rows,
+        "last_pair": last_pair,
+        "single": single,
         "recipients": recipients(doc.recipients, doc.filing) if doc.recipients else [],
     }
 

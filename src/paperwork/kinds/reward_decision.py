@@ -1,4 +1,4 @@
-"""Quyết định khen thưởng (Mẫu 1.2) with its attached list (danh sách kèm theo)."""
+"""Quyết định khen thưởng (Mẫu 1.2): Điều 1 names one or two awardees; more go into the attached list."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from ..config import Workspace
 
 TYPE_SYMBOL = "QĐ"
+# Up to this many awardees, Điều 1 names them and no list is attached.
+LISTED_INLINE = 2
 
 
 def _sentence(text: str) -> str:
@@ -28,6 +30,69 @@ def _counts(n_collective: int, n_individual: int) -> str:
     if n_individual:
         parts.append(f"{count_str(n_individual)} cá nhân")
     return " và ".join(parts)
+
+
+def _who(a: Awardee) -> str:
+    """An awardee as Điều 1 names it: name, position and unit, the note in brackets."""
+    who = ", ".join(p for p in (a.name, a.position, a.unit) if p)
+    return f"{who} ({a.note})" if a.note else who
+
+
+def _article(text: str, items: list[str] | None = None) -> dict:
+    return {"text": text, "entries": items or []}
+
+
+def _articles_with_list(doc: RewardDecisionInput, collectives: list, individuals: list, total: int,
+                        words: str) -> list[dict]:
+    articles = [
+        _article(
+            f"Tặng {doc.award} cho {_counts(len(collectives), len(individuals))} "
+            f"(có tên trong danh sách kèm theo), {_sentence(doc.achievement)}."
+        )
+    ]
+    if total:
+        articles.append(
+            _article(
+                "Tiền thưởng của mỗi tập thể, cá nhân theo danh sách kèm theo; tổng số tiền: "
+                f"{format_money(total)} đồng ({words}), được chi từ {_sentence(doc.fund)}."
+            )
+        )
+    return articles
+
+
+def _articles_naming(doc: RewardDecisionInput, lines: list, total: int, words: str,
+                     rules: Rules | None) -> list[dict]:
+    """One or two awardees: Điều 1 names them, Điều 2 gives each one's money; no list."""
+    n_collective = sum(1 for a, _ in lines if a.kind == "collective")
+    if len(lines) == 1:
+        [(a, _)] = lines
+        articles = [_article(f"Tặng {doc.award} cho {_who(a)}, {_sentence(doc.achievement)}.")]
+    else:
+        names = punctuate([_who(a) for a, _ in lines])
+        articles = [
+            _article(
+                f"Tặng {doc.award} cho {_counts(n_collective, len(lines) - n_collective)}, "
+                f"{_sentence(doc.achievement)}:",
+                [f"{i}. {name}" for i, name in enumerate(names, start=1)],
+            )
+        ]
+    if total:
+        def paid(amount: int, reward: Reward | None) -> str:
+            formula = f" ({reward.formula})" if rules is not None and reward is not None else ""
+            return f"{format_money(amount)} đồng{formula}"
+
+        if len(lines) == 1:
+            [(_, money)] = lines
+            text = f"Tiền thưởng: {paid(*money)} ({words})"
+        else:
+            each = "; ".join(f"{a.name}: {paid(*money)}" for a, money in lines)
+            text = f"Tiền thưởng: {each}; tổng số tiền: {format_money(total)} đồng ({words})"
+        text += f", được chi từ {_sentence(doc.fund)}."
+        computed = [reward for _, (_, reward) in lines if reward is not None]
+        if rules is not None and computed:
+            text += " " + rules.describe(computed)  # what the list's footnote says, when asked
+        articles.append(_article(text))
+    return articles
 
 
 def settings(ws: Workspace) -> dict[str, Rules]:
@@ -72,19 +137,14 @@ def build(doc: RewardDecisionInput, issue: Issue, rules: Rules | None = None) ->
     words = money_in_words(total)
     computed = [r for _, r in money if r is not None]
 
-    articles = [
-        f"Tặng {doc.award} cho {_counts(len(collectives), len(individuals))} "
-        f"(có tên trong danh sách kèm theo), {_sentence(doc.achievement)}.",
-    ]
-    if total:
-        articles.append(
-            "Tiền thưởng của mỗi tập thể, cá nhân theo danh sách kèm theo; tổng số tiền: "
-            f"{format_money(total)} đồng ({words}), được chi từ {_sentence(doc.fund)}."
-        )
-    articles.append(
-        "Quyết định này có hiệu lực kể từ ngày ký. "
-        f"{_sentence(doc.executors)} chịu trách nhiệm thi hành Quyết định này./."
-    )
+    annexed = len(doc.awardees) > LISTED_INLINE
+    if annexed:
+        articles = _articles_with_list(doc, collectives, individuals, total, words)
+    else:
+        articles = _articles_naming(doc, lines, total, words, rules if doc.show_rule else None)
+    # The executors' sentence closes the last article as a paragraph of its own: it is
+    # what the template keeps with the signature, so it should be short.
+    articles.append(_article("Quyết định này có hiệu lực kể từ ngày ký."))
 
     groups = []
     roman = iter(("I", "II"))
@@ -101,7 +161,9 @@ def build(doc: RewardDecisionInput, issue: Issue, rules: Rules | None = None) ->
         "title": doc.title,
         "authority_line": upper_vi(doc.issuer_title),
         "bases": punctuate([*doc.bases, *([doc.proposal] if doc.proposal else [])]),
-        "articles": [{"head": f"Điều {i}.", "text": text} for i, text in enumerate(articles, start=1)],
+        "articles": [{"head": f"Điều {i}.", **a} for i, a in enumerate(articles, start=1)],
+        "closing": f"{_sentence(doc.executors)} chịu trách nhiệm thi hành Quyết định này./.",
+        "annexed": annexed,
         "recipients": recipients(doc.recipients, doc.filing),
         "signer": signer_block(doc.signer),
         "annex_title": f"{who} được tặng {doc.award}",
