@@ -1,4 +1,4 @@
-"""Commands over the archive: ``archive add|ocr|show|text|verify|reindex|stats`` and ``search``.
+"""Commands over the archive: ``archive add|import|ocr|show|text|verify|reindex|stats`` and ``search``.
 
 Thin: parse the options, call ``paperwork.archive.service``, format the result.
 """
@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ..archive.names import ENGINES, REINDEX
-from ..errors import ArchiveError, InputError
+from ..errors import ArchiveError, InputError, PaperworkError
 from . import cli, get_workspace
 
 _MARK = re.compile(r"«([^»]*)»")
@@ -222,6 +225,167 @@ def add(
     if report.ocr_unavailable is not None:
         unread = sum(1 for r in report.added if r.record.ocr == "unavailable" and not r.duplicate)
         click.echo(f"Note: {unread} scan(s) stored without text. {report.ocr_unavailable}", err=True)
+    if report.index_error is not None:
+        raise ArchiveError(report.index_error)
+    if not report.ok:
+        ctx.exit(1)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds + 0.5)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+@contextmanager
+def _rate_progress(total: int, label: str):
+    """A bar with files/s and ETA on a terminal; else a line every tenth of the way or 30 s."""
+    if total <= 0:
+        yield lambda n: None
+        return
+    start = time.monotonic()
+    done = [0]
+
+    def rate() -> float:
+        elapsed = time.monotonic() - start
+        return done[0] / elapsed if elapsed > 0 else 0.0
+
+    if _is_tty(err=True):
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True,
+                               item_show_func=lambda _: f"{rate():.1f} files/s" if done[0] else None) as bar:
+
+            def update(n: int) -> None:
+                done[0] += n
+                bar.update(n, done[0])
+
+            yield update
+        return
+    shown = {"done": 0, "at": start}
+    step = max(1, total // 10)
+
+    def line(n: int) -> None:
+        done[0] += n
+        now = time.monotonic()
+        if done[0] - shown["done"] >= step or now - shown["at"] >= 30 or done[0] == total:
+            shown.update(done=done[0], at=now)
+            speed = rate()
+            eta = f", about {_duration((total - done[0]) / speed)} left" if speed and done[0] < total else ""
+            click.echo(f"{label} {done[0]}/{total} ({speed:.1f} files/s{eta})", err=True)
+
+    yield line
+
+
+def _import_line(item) -> str:
+    cells = [item.status, f"#{item.doc_id}" if item.doc_id else "", item.file, item.number or ""]
+    if item.row:
+        cells.append(f"(row {item.row})")
+    if item.reason:
+        cells.append(f"— {item.reason}")
+    return "  ".join(c for c in cells if c)
+
+
+@archive.command("import")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--inventory", type=click.Path(path_type=Path), metavar="FILE.xlsx|.csv",
+              help="The mục lục: one row per file (Tên tệp, Số và ký hiệu, Ngày, Tác giả, Trích yếu, Hồ sơ).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed at once (default: [ocr] jobs, else every core).")
+@click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="OCR scans, as in `archive add`.")
+@click.option("--ocr-timeout", type=float, metavar="SECONDS",
+              help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), metavar="FILE.csv",
+              help="Where the report goes (default: import-report-YYYYMMDD-HHMMSS.csv in the current folder).")
+@click.option("--dry-run", is_flag=True, help="Check the inventory and list what would be added; write nothing.")
+@click.pass_context
+def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_path, dry_run) -> None:
+    """Add every document under FOLDER (typed and scanned), with metadata from an inventory.
+
+    Walks FOLDER and its subfolders (hidden files, the archive itself and links
+    leading out of FOLDER are left alone) and adds each .docx, PDF and scan as
+    `archive add` does. With --inventory, each file's số và ký hiệu, date,
+    agency, trích yếu and hồ sơ come from its row; a bad row (a file not in
+    FOLDER, a file listed twice, a date that is not one) is named with its row
+    and column and nothing is added (exit status 2).
+
+    It can be stopped (Ctrl-C, even kill -9) and run again: files imported
+    earlier are not read again and nothing is added twice. The report (file,
+    status, id, number, dossier, row, reason) is written as CSV; exit status 1
+    if any file failed.
+
+    Example:
+
+        paperwork archive import scans/2015 --inventory scans/2015/muc-luc.xlsx --dry-run
+
+        paperwork archive import scans/2015 --inventory scans/2015/muc-luc.xlsx --report 2015.csv
+    """
+    from ..archive.importer import ADDED, ALREADY_THERE, FAILED, SKIPPED, WOULD_ADD
+    from ..archive.importer import InventoryError, dry_run as dry_run_import, plan_import, run_import, write_report
+    from ..archive.ocr import OcrSettings
+    from ..files import check_target
+
+    ws = get_workspace(ctx)
+    ocr = OcrSettings(
+        mode=ocr_mode,
+        page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
+        jobs=ws.ocr_jobs if jobs is None else jobs,
+    )
+    if report_path is None:
+        report_path = Path(f"import-report-{datetime.datetime.now():%Y%m%d-%H%M%S}.csv")
+    if not dry_run:  # refused now, not after hours of work
+        check_target(report_path)
+        parent = report_path.absolute().parent
+        if not parent.is_dir() or not os.access(parent, os.W_OK):
+            raise InputError(f"cannot write the report into {parent}", field="--report")
+    try:
+        plan = plan_import(ws, folder, inventory=inventory, exclude=[report_path])
+    except InventoryError as e:
+        for problem in e.problems[:-1]:
+            click.echo(f"Error: {problem}", err=True)
+        raise e.problems[-1] from None
+    if plan.inventory is not None:
+        ignored = f"; ignored: {', '.join(plan.inventory.ignored)}" if plan.inventory.ignored else ""
+        click.echo(f"Inventory {inventory}: {len(plan.inventory.rows)} files listed; columns: "
+                   f"{', '.join(h for h, _ in plan.inventory.columns)}{ignored}", err=True)
+    if plan.killed_runs:
+        click.echo(f"Note: an earlier import of {folder} was killed before it ended; it goes on from where it"
+                   f" stopped. The documents of its last batch may be missing from the search index: {REINDEX}"
+                   " once this import is done (`paperwork archive verify` says whether it is needed).", err=True)
+    if dry_run:
+        with _rate_progress(len(plan.todo), "Checking") as progress:
+            report = dry_run_import(ws, plan, progress=progress)
+        for item in report.items:
+            click.echo(_import_line(item))
+        click.echo(f"dry run: {report.count(WOULD_ADD)} would be added, {report.count(ALREADY_THERE)} already there,"
+                   f" {report.count(FAILED)} would fail, {report.count(SKIPPED)} skipped; nothing written")
+        if not report.ok:
+            ctx.exit(1)
+        return
+    collected: list = []
+    try:
+        with _rate_progress(len(plan.todo), "Importing") as progress:
+            report = run_import(ws, plan, ocr=ocr, progress=progress, on_item=collected.append)
+    except BaseException:
+        try:
+            write_report(report_path, collected)
+            where = f"the report so far is in {report_path}"
+        except PaperworkError as e:
+            where = f"no report ({e})"
+        click.echo(f"Stopped after {len(collected)} of {len(plan.files) + len(plan.refused)} files; {where}."
+                   " Run the same command again to go on.", err=True)
+        raise
+    write_report(report_path, report.items)
+    for item in report.items:
+        if item.status == FAILED or item.problem:
+            click.echo(f"{item.file}: {item.reason}", err=True)
+    if report.ocr_unavailable is not None:
+        unread = sum(1 for i in report.items if i.status == ADDED and i.ocr == "unavailable")
+        click.echo(f"Note: {unread} scan(s) stored without text. {report.ocr_unavailable}", err=True)
+    click.echo(f"{folder}: {report.count(ADDED)} added, {report.count(ALREADY_THERE)} already there,"
+               f" {report.count(FAILED)} failed, {report.count(SKIPPED)} skipped; report: {report_path}")
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
     if not report.ok:
