@@ -65,6 +65,8 @@ class Workspace:
     # [ocr] page_timeout (seconds a page, default 120) and jobs (pages at once, default: all cores).
     ocr_page_timeout: float = 120.0
     ocr_jobs: int | None = None
+    # [ocr] workers: a broker URL (redis://HOST:PORT/DB): scans are OCRed by `paperwork worker`s.
+    ocr_workers: str | None = None
     # [pdf] strict_font: a PDF that embeds anything but Times New Roman is an error (electronic originals).
     pdf_strict_font: bool = False
     # Raw [law] table: `strict` (a căn cứ not in force is an error) and overrides of the legal
@@ -205,7 +207,10 @@ def _ocr_settings(path: Path, tbl: Mapping[str, object]) -> dict[str, object]:
     jobs = tbl.get("jobs")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InputError("must be a whole number, at least 1", source=str(path), field="ocr.jobs")
-    return {"ocr_page_timeout": float(timeout), "ocr_jobs": jobs}
+    workers = tbl.get("workers")
+    if workers is not None and (not isinstance(workers, str) or not workers.startswith(("redis://", "rediss://"))):
+        raise InputError("must be a broker URL, redis://HOST:PORT/DB", source=str(path), field="ocr.workers")
+    return {"ocr_page_timeout": float(timeout), "ocr_jobs": jobs, "ocr_workers": workers}
 
 
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]", re.MULTILINE)

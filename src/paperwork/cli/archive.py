@@ -686,3 +686,31 @@ def search(ctx, query, doc_type, year, date_from, date_to, agency, number, limit
         click.echo("  ".join(cells))
         if hit.snippet:
             click.echo(f"    {_highlight(hit.snippet, tty)}")
+
+
+@cli.command("worker")
+@click.option("--broker", "url", metavar="URL", default=None,
+              help="The queue's Redis URL (default: [ocr] workers in paperwork.toml).")
+@click.option("-c", "--concurrency", type=click.IntRange(min=1), default=None,
+              help="Scans OCRed at once on this machine (default: every core).")
+@click.option("--name", default=None, help="This worker's name in the queue (default: celery@HOST).")
+@click.pass_context
+def worker(ctx, url: str | None, concurrency: int | None, name: str | None) -> None:
+    """OCR scans for the workspaces that share a queue, until stopped (Ctrl-C).
+
+    Run it on every machine that should take a share of a large import's OCR:
+    the machine must see the workspace's archive folder at the same path (a
+    network share) and reach the Redis broker. `archive add`, `archive ocr`
+    and `archive import` hand their scans to the queue with --workers URL
+    or [ocr] workers = "redis://HOST:6379/0".
+
+    Example:
+
+        paperwork worker --broker redis://10.0.0.5:6379/0 -c 2
+    """
+    from ..archive.workers import run_worker
+
+    url = url or get_workspace(ctx).ocr_workers
+    if not url:
+        raise InputError("give --broker redis://HOST:PORT/DB, or set [ocr] workers in paperwork.toml")
+    run_worker(url, concurrency=concurrency, name=name)

@@ -1,0 +1,138 @@
+"""OCR on a queue: a local Redis and two `paperwork worker` processes, for real.
+
+The same scans OCRed on the workers give the same catalog as OCR in-process, and a
+worker process killed in the middle of a scan loses nothing: the scan goes back to the
+queue and another process OCRs it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import scan_support
+from paperwork.archive.ocr import OcrSettings, unavailable
+
+pytestmark = pytest.mark.slow
+
+PAPERWORK = [sys.executable, "-m", "paperwork"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory) -> str:
+    """A Redis server of the test's own, on loopback, nothing saved."""
+    if unavailable():
+        pytest.fail(f"OCR must be installed for the queue tests: {unavailable()}")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def start_worker(url: str, name: str, log: Path) -> subprocess.Popen:
+    return subprocess.Popen([*PAPERWORK, "worker", "--broker", url, "-c", "1", "--name", name],
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.fixture
+def workers(broker: str, tmp_path: Path):
+    procs = [start_worker(broker, f"w{i}@test", tmp_path / f"worker-{i}.log") for i in (1, 2)]
+    time.sleep(3)  # both have joined the queue
+    yield procs
+    for p in procs:
+        os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    return [int(x) for x in out.split()]
+
+
+def test_a_scan_ocred_on_a_worker_matches_the_local_ocr(broker, workers, tmp_path):
+    from paperwork.archive.ocr import ocr_file
+    from paperwork.archive.workers import RemoteOcr
+
+    scan = scan_support.save_jpeg(scan_support.render_page(), tmp_path / "scan.jpg")
+    local = ocr_file(scan, tmp_path / "local.pdf", settings=OcrSettings(jobs=1))
+    with RemoteOcr(broker, timeout=300) as remote:
+        outcome = remote.submit(scan, tmp_path / "remote.pdf", force=False, settings=OcrSettings(jobs=1)).result()
+    assert outcome == local
+    assert (tmp_path / "remote.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "SỞ NỘI VỤ" in outcome.text
+
+
+def test_a_worker_killed_mid_scan_loses_nothing(broker, workers, tmp_path):
+    """SIGKILL the process OCRing the scan: the task goes back to the queue and is done again."""
+    from paperwork.archive.workers import RemoteOcr
+
+    pages = [scan_support.render_page() for _ in range(3)]
+    scan = tmp_path / "three-pages.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=scan_support.DPI)
+    with RemoteOcr(broker, timeout=600) as remote:
+        pending = remote.submit(scan, tmp_path / "out.pdf", force=False, settings=OcrSettings(jobs=1))
+        # Find the pool process that took it (it runs tesseract) and kill it mid-scan.
+        killed = None
+        deadline = time.monotonic() + 120
+        while killed is None and time.monotonic() < deadline:
+            for worker in workers:
+                for child in _children(worker.pid):
+                    if any("tesseract" in _cmdline(g) for g in _descendants(child)):
+                        os.kill(child, signal.SIGKILL)
+                        killed = child
+                        break
+                if killed:
+                    break
+            time.sleep(0.1)
+        assert killed is not None, "no worker process was seen OCRing the scan"
+        outcome = pending.result()
+    assert outcome.pages == 3
+    assert outcome.text.count("SỞ NỘI VỤ") == 3
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:  # gone meanwhile
+        return ""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c in _children(p):
+            found.append(c)
+            todo.append(c)
+    return found
