@@ -57,8 +57,9 @@ def example(kind: str) -> dict:
     return yaml.safe_load(KINDS[kind].example())
 
 
-BASES = [
-    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+BASES = [  # as in force on the example's date (27/02/2023)
+    "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của Luật Thi "
+    "đua, khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013",
     "Căn cứ Nghị định số 63/2022/NĐ-CP ngày 12 tháng 9 năm 2022 của Chính phủ quy định chức năng, nhiệm vụ, "
     "quyền hạn và cơ cấu tổ chức của Bộ Nội vụ",
     "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết thi hành một số "
