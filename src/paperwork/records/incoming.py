@@ -1,0 +1,856 @@
+"""The incoming-document register (sổ đăng ký văn bản đến: Decree 30, Điều 22, Phụ lục IV mục VI).
+
+Every document that arrives, on paper or electronically, is stored in the
+archive and given the next *số đến* of the year it was received: one series
+per year from 01 on 1 January, paper and electronic together. The promises are
+those of the outgoing register:
+
+* **never two documents with one số đến**: a number is allocated and recorded
+  in one short ``BEGIN IMMEDIATE`` transaction (``MAX + 1`` of the year, under
+  the write lock), with ``(year, number)`` the primary key;
+* **never a số đến pointing at nothing**: the file is stored and catalogued in
+  the archive first (``archive.service.add_files``); only then is the number
+  recorded, with the archive id, which SQLite checks (a foreign key on
+  ``archive_documents``: the row must be there, and can never go while a số
+  đến names it);
+* **a number is never taken back**: triggers refuse to delete a row or change
+  its year, number, arrival date or archive id, so ``MAX + 1`` can never hand
+  out a number again;
+* every change is an audit event (``records.audit``) written in the same
+  transaction, so the trail and the register never disagree.
+
+A second arrival of the same document — the same số, ký hiệu and issuing
+agency, or the same file — is refused, naming the first số đến, unless the
+clerk says it is expected (``duplicate_ok``): it is then recorded with a Ghi
+chú naming the first.
+
+The table keeps the fields Phụ lục VI (Phần II) asks of an incoming document
+(``IncomingEntry.phu_luc_vi``): ArrivalDate, ArrivalNumber, OrganName,
+CodeNumber, CodeNotation, IssuedDate, TypeName, Subject, PageAmount, Priority,
+ToPlaces, DueDate, SignerInfo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import db
+from ..errors import ArchiveError, CatalogMissingError, InputError, RegisterError
+from ..vietnamese import nfc, user_text
+from . import audit
+
+if TYPE_CHECKING:
+    from ..archive.ocr import OcrSettings
+    from ..archive.service import AddFailure, AddResult
+    from ..archive.store import DocumentRecord
+    from ..config import Workspace
+
+__all__ = [
+    "PRIORITIES",
+    "Arrival",
+    "IncomingEntry",
+    "IncomingReport",
+    "Refused",
+    "Registered",
+    "Stamp",
+    "add",
+    "entries",
+    "get",
+    "mark_done",
+    "overdue",
+    "parse_date",
+    "parse_priority",
+    "route",
+]
+
+TABLE = "incoming_entries"
+ARCHIVE_TABLE = "archive_documents"  # the archive catalog's table (archive/store.py): ids are never reused
+BUSY_MESSAGE = "the incoming register is busy (another clerk is registering): try again"
+
+# Độ khẩn (Phụ lục VI: Priority, Number 1): the index is the number.
+PRIORITIES = ("thường", "khẩn", "thượng khẩn", "hỏa tốc")
+
+# Phụ lục VI (Phần II) lengths of what a clerk types.
+_MAX = {"--from": 200, "--title": 500, "--type": 100, "--signer": 100, "--to": 1000, "--reply": 100}
+_CODE_NUMBER_MAX, _CODE_NOTATION_MAX = 11, 30
+
+SCHEMA = (
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        year          INTEGER NOT NULL,
+        number        INTEGER NOT NULL CHECK (number >= 1),    -- số đến (ArrivalNumber)
+        received      TEXT    NOT NULL,                        -- ngày đến, ISO (ArrivalDate)
+        archive_id    INTEGER NOT NULL REFERENCES {ARCHIVE_TABLE} (id),
+        filename      TEXT    NOT NULL,
+        organ         TEXT,                                    -- tác giả (OrganName)
+        code_number   TEXT,                                    -- số (CodeNumber): "125"
+        code_notation TEXT,                                    -- ký hiệu (CodeNotation): "QĐ-BNV"
+        issued_date   TEXT,                                    -- ngày tháng văn bản (IssuedDate)
+        type_name     TEXT,                                    -- tên loại (TypeName)
+        subject       TEXT,                                    -- trích yếu (Subject)
+        signer        TEXT,                                    -- SignerInfo/FullName, if known
+        pages         INTEGER,                                 -- PageAmount
+        priority      TEXT    NOT NULL DEFAULT 'thường'
+                      CHECK (priority IN ('thường', 'khẩn', 'thượng khẩn', 'hỏa tốc')),
+        to_places     TEXT,                                    -- đơn vị hoặc người nhận (ToPlaces)
+        routed_on     TEXT,                                    -- ngày chuyển
+        due           TEXT,                                    -- hạn giải quyết (DueDate)
+        done_on       TEXT,                                    -- handled on
+        reply         TEXT,                                    -- the answer: "12/CV-SNV" or "id 40"
+        reply_archive_id INTEGER,
+        dossier       TEXT,                                    -- số và ký hiệu hồ sơ (the ĐẾN stamp)
+        dup_key       TEXT,                                    -- folded số/ký hiệu|agency|year
+        duplicate_of  TEXT,                                    -- "2026/03": recorded with duplicate_ok
+        note          TEXT,                                    -- ghi chú written at registration
+        recorded_at   TEXT    NOT NULL,
+        PRIMARY KEY (year, number),
+        CHECK (CAST(substr(received, 1, 4) AS INTEGER) = year)
+    )""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_dup ON {TABLE} (dup_key)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_archive ON {TABLE} (archive_id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_open ON {TABLE} (due) WHERE done_on IS NULL",
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_keep BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'a số đến is never deleted: the register only grows'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_fixed BEFORE UPDATE OF year, number, received, archive_id ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'a số đến keeps its year, number, arrival date and document'); END""",
+)
+_SCHEMA_OBJECTS = (TABLE, f"{TABLE}_keep", f"{TABLE}_fixed")
+
+
+# -- typed values -----------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """``YYYY-MM-DD`` and nothing else (no ``20260205``, no week dates); None stays None."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from None
+
+
+def _fold(text: str) -> str:
+    """Lower case, no diacritics (đ -> d), one space: how two spellings of one name compare."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(plain.casefold().split())
+
+
+_PRIORITY_BY_FOLD = {_fold(p): p for p in PRIORITIES}
+
+
+def parse_priority(value: str | None, option: str = "--priority") -> str:
+    """One of ``PRIORITIES``, typed with or without diacritics ("hoả tốc", "hoa toc" -> "hỏa tốc")."""
+    if value is None:
+        return PRIORITIES[0]
+    found = _PRIORITY_BY_FOLD.get(_fold(user_text(value, option)))
+    if found is None:
+        raise InputError(f"{value!r} is not a priority: one of {', '.join(PRIORITIES)}", field=option)
+    return found
+
+
+_CODE = re.compile(r"(?P<number>[0-9]+[A-Za-z]?)\s*/\s*(?P<notation>\S(?:.*\S)?)")
+
+
+def split_code(text: str | None) -> tuple[str | None, str | None]:
+    """``"125/QĐ-BNV"`` -> ``("125", "QĐ-BNV")``; a number without "/" is all số; None -> (None, None)."""
+    if not text:
+        return None, None
+    text = nfc(text).strip()
+    m = _CODE.fullmatch(text)
+    if m is None:
+        return text, None
+    return m["number"], re.sub(r"\s+", "", m["notation"])
+
+
+def _code_text(code_number: str | None, code_notation: str | None) -> str:
+    if code_number and code_notation:
+        return f"{code_number}/{code_notation}"
+    return code_number or code_notation or ""
+
+
+def duplicate_key(code_number: str | None, code_notation: str | None, organ: str | None,
+                  year: int | None = None) -> str | None:
+    """What makes two arrivals the same document: số, ký hiệu and issuing agency, folded, in the
+    year of the document (an agency's numbers start again each year: 01/CV-BNV of 2025 is not
+    01/CV-BNV of 2026).
+
+    ``05`` and ``5`` are one số, ``QĐ-BNV`` and ``QD-BNV`` one ký hiệu, ``BỘ NỘI VỤ`` and
+    ``Bộ Nội vụ`` one agency. Without a số there is no key (the file itself is compared).
+    """
+    if not code_number:
+        return None
+    number = str(int(code_number)) if code_number.isdigit() else _fold(code_number)
+    notation = _fold(code_notation or "").replace(" ", "")
+    return f"{number}/{notation}|{_fold(organ or '')}|{year or ''}"
+
+
+def _text(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    value = user_text(value, option)
+    limit = _MAX.get(option)
+    if limit is not None and len(value) > limit:
+        raise InputError(f"at most {limit} characters (Decree 30, Phụ lục VI), not {len(value)}", field=option)
+    return value
+
+
+def _check_year(year: int) -> None:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise InputError(f"not a year: {year!r}", field="--year")
+
+
+def _check_number(number: int) -> None:
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise InputError(f"a số đến is a whole number from 1, not {number!r}")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What the clerk says of the documents arriving; None is read from the archive's catalog."""
+
+    organ: str | None = None  # --from: tác giả, the issuing agency
+    number: str | None = None  # --number: "125/QĐ-BNV"
+    date: dt.date | None = None  # --date: of the document
+    title: str | None = None  # --title: trích yếu
+    type_name: str | None = None  # --type: "Công văn"
+    signer: str | None = None  # --signer
+    received: dt.date | None = None  # --received: today (in Vietnam) when None
+    to: str | None = None  # --to: routed to, at once
+    due: dt.date | None = None  # --due: hạn giải quyết
+    priority: str = PRIORITIES[0]  # --priority
+    dossier: str | None = None  # số và ký hiệu hồ sơ, for the stamp
+
+    def checked(self, today: dt.date | None = None) -> Arrival:
+        """The same, validated as every typed value is: errors name the option (``--from: …``)."""
+        today = today or audit.today()
+        received = self.received or today
+        if received > today:
+            raise InputError(f"{received.isoformat()} is after today ({today:%d/%m/%Y})", field="--received")
+        number = _text(self.number, "--number")
+        if number is not None:
+            code_number, code_notation = split_code(number)
+            if code_notation is None or not code_number or not code_number[0].isdigit():
+                raise InputError(f"{number!r} is not a số, ký hiệu such as 125/QĐ-BNV", field="--number")
+            if len(code_number) > _CODE_NUMBER_MAX or len(code_notation) > _CODE_NOTATION_MAX:
+                raise InputError(f"{number!r}: the số is at most {_CODE_NUMBER_MAX} characters and the ký hiệu"
+                                 f" {_CODE_NOTATION_MAX} (Phụ lục VI)", field="--number")
+            number = _code_text(code_number, code_notation)
+        if self.date is not None and self.date > received:
+            raise InputError(f"the document is dated {self.date:%d/%m/%Y}, after it was received"
+                             f" ({received:%d/%m/%Y})", field="--date")
+        if self.due is not None and self.due < received:
+            raise InputError(f"{self.due:%d/%m/%Y} is before the document was received ({received:%d/%m/%Y})",
+                             field="--due")
+        return replace(
+            self,
+            organ=_text(self.organ, "--from"),
+            number=number,
+            title=_text(self.title, "--title"),
+            type_name=_text(self.type_name, "--type"),
+            signer=_text(self.signer, "--signer"),
+            received=received,
+            to=_text(self.to, "--to"),
+            priority=parse_priority(self.priority),
+            dossier=_text(self.dossier, "--dossier"),
+        )
+
+
+# -- the register's rows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The ĐẾN stamp (Phụ lục IV): the agency, Số, Ngày, Chuyển, Số và ký hiệu hồ sơ."""
+
+    agency: str
+    number: str  # "07"
+    date: dt.date
+    to: str  # "" until routed
+    dossier: str  # "" until filed
+
+    def lines(self) -> list[str]:
+        return [
+            f"ĐẾN — {self.agency}" if self.agency else "ĐẾN",
+            f"Số: {self.number}",
+            f"Ngày: {self.date:%d/%m/%Y}",
+            f"Chuyển: {self.to}".rstrip(),
+            f"Số và ký hiệu HS: {self.dossier}".rstrip(),
+        ]
+
+    def as_dict(self) -> dict[str, str]:
+        return {"agency": self.agency, "so": self.number, "ngay": f"{self.date:%d/%m/%Y}", "chuyen": self.to,
+                "so_ky_hieu_ho_so": self.dossier}
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class IncomingEntry:
+    """One số đến: the register row of an arrived document."""
+
+    year: int
+    number: int
+    received: dt.date
+    archive_id: int
+    filename: str
+    organ: str | None
+    code_number: str | None
+    code_notation: str | None
+    issued_date: dt.date | None
+    type_name: str | None
+    subject: str | None
+    signer: str | None
+    pages: int | None
+    priority: str
+    to_places: str | None
+    routed_on: dt.date | None
+    due: dt.date | None
+    done_on: dt.date | None
+    reply: str | None
+    reply_archive_id: int | None
+    dossier: str | None
+    duplicate_of: str | None
+    note: str | None
+    recorded_at: str
+
+    @property
+    def arrival_number(self) -> str:
+        """Số đến as written: ``"07"``."""
+        return f"{self.number:02d}"
+
+    @property
+    def code(self) -> str:
+        """Số, ký hiệu of the document: ``"125/QĐ-BNV"`` ("" when unknown)."""
+        return _code_text(self.code_number, self.code_notation)
+
+    @property
+    def object_id(self) -> str:
+        """Its id in the audit trail: ``"2026/07"``."""
+        return audit.incoming_object_id(self.year, self.number)
+
+    def is_overdue(self, on: dt.date) -> bool:
+        return self.done_on is None and self.due is not None and self.due < on
+
+    @property
+    def remarks(self) -> str:
+        """Ghi chú of the printed register: priority, deadline, duplicate, done."""
+        parts = []
+        if self.priority != PRIORITIES[0]:
+            parts.append(self.priority.capitalize())
+        if self.due is not None:
+            parts.append(f"Hạn giải quyết: {self.due:%d/%m/%Y}")
+        if self.note:
+            parts.append(self.note)
+        if self.done_on is not None:
+            parts.append(f"Đã giải quyết ngày {self.done_on:%d/%m/%Y}"
+                         + (f", trả lời bằng {self.reply}" if self.reply else ""))
+        return "; ".join(parts)
+
+    def stamp(self, agency: str = "") -> Stamp:
+        return Stamp(agency, self.arrival_number, self.received, self.to_places or "", self.dossier or "")
+
+    def phu_luc_vi(self) -> dict[str, Any]:
+        """The incoming-document fields of Decree 30, Phụ lục VI (Phần II), by their tags."""
+        return {
+            "ArrivalDate": self.received.isoformat(),
+            "ArrivalNumber": self.number,
+            "OrganName": self.organ,
+            "CodeNumber": self.code_number,
+            "CodeNotation": self.code_notation,
+            "IssuedDate": self.issued_date.isoformat() if self.issued_date else None,
+            "TypeName": self.type_name,
+            "Subject": self.subject,
+            "PageAmount": self.pages,
+            "Priority": PRIORITIES.index(self.priority),
+            "ToPlaces": self.to_places,
+            "DueDate": self.due.isoformat() if self.due else None,
+            "SignerInfo": {"Position": None, "FullName": self.signer} if self.signer else None,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates ISO."""
+        def iso(d: dt.date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {
+            "year": self.year, "number": self.number, "arrival_number": self.arrival_number,
+            "received": self.received.isoformat(), "archive_id": self.archive_id, "filename": self.filename,
+            "organ": self.organ, "code": self.code or None, "code_number": self.code_number,
+            "code_notation": self.code_notation, "issued_date": iso(self.issued_date),
+            "type_name": self.type_name, "subject": self.subject, "signer": self.signer, "pages": self.pages,
+            "priority": self.priority, "to": self.to_places, "routed_on": iso(self.routed_on),
+            "due": iso(self.due), "done_on": iso(self.done_on), "reply": self.reply,
+            "reply_archive_id": self.reply_archive_id, "dossier": self.dossier,
+            "duplicate_of": self.duplicate_of, "note": self.note, "remarks": self.remarks,
+            "recorded_at": self.recorded_at, "phu_luc_vi": self.phu_luc_vi(),
+        }  # fmt: skip
+
+
+def _entry(row: sqlite3.Row) -> IncomingEntry:
+    return IncomingEntry(
+        year=row["year"], number=row["number"], received=dt.date.fromisoformat(row["received"]),
+        archive_id=row["archive_id"], filename=row["filename"], organ=row["organ"],
+        code_number=row["code_number"], code_notation=row["code_notation"],
+        issued_date=_date(row["issued_date"]), type_name=row["type_name"], subject=row["subject"],
+        signer=row["signer"], pages=row["pages"], priority=row["priority"], to_places=row["to_places"],
+        routed_on=_date(row["routed_on"]), due=_date(row["due"]), done_on=_date(row["done_on"]),
+        reply=row["reply"], reply_archive_id=row["reply_archive_id"], dossier=row["dossier"],
+        duplicate_of=row["duplicate_of"], note=row["note"], recorded_at=row["recorded_at"],
+    )  # fmt: skip
+
+
+# -- what an add did --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registered:
+    path: Path
+    entry: IncomingEntry
+    stored_before: bool = False  # the same bytes were already in the archive
+    has_text: bool = True
+    ocr_problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A second arrival of a document already registered (not recorded: no duplicate_ok)."""
+
+    path: Path
+    archive_id: int
+    first: IncomingEntry
+
+    @property
+    def reason(self) -> str:
+        what = f"{self.first.code}" + (f" of {self.first.organ}" if self.first.organ else "")
+        if not self.first.code:
+            what = "this file"
+        return (f"{what} already arrived: số đến {self.first.arrival_number} of {self.first.year}, received"
+                f" {self.first.received:%d/%m/%Y}; give --duplicate-ok to record it again"
+                f" (the file is in the archive as id {self.archive_id})")
+
+
+@dataclass(frozen=True)
+class IncomingReport:
+    registered: tuple[Registered, ...]
+    refused: tuple[Refused, ...] = ()
+    failed: tuple[AddFailure, ...] = ()  # files the archive could not read: no number given
+    index_error: str | None = None  # stored, catalogued and numbered, but not indexed
+    ocr_unavailable: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        problems = any(r.ocr_problems for r in self.registered)
+        return not self.refused and not self.failed and self.index_error is None and not problems
+
+
+# -- the register -------------------------------------------------------------------------
+
+
+def _is_busy(e: sqlite3.Error) -> bool:
+    text = str(e).lower()
+    return "locked" in text or "busy" in text
+
+
+def _now() -> str:
+    return audit.now().isoformat()
+
+
+class IncomingRegister:
+    """The incoming register of one workspace catalog; a connection per operation."""
+
+    def __init__(self, catalog_path: Path, *, timeout: float = db.BUSY_TIMEOUT_S, initialised: bool = True):
+        self.catalog_path = Path(catalog_path)
+        self.timeout = timeout
+        self.initialised = initialised
+
+    @classmethod
+    def for_workspace(cls, ws: Workspace, *, timeout: float = db.BUSY_TIMEOUT_S) -> IncomingRegister:
+        return cls(ws.catalog_path, timeout=timeout, initialised=ws.profile_path is not None)
+
+    # -- connections (as register.py: never a new catalog, short writes, lock-free reads)
+
+    def require(self) -> None:
+        db.require(self.catalog_path, initialised=self.initialised, root=self.catalog_path.parent.parent)
+
+    def _map(self, e: sqlite3.Error) -> RegisterError:
+        db.note_corruption(e, self.catalog_path)
+        if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
+            return RegisterError(BUSY_MESSAGE)
+        return RegisterError(f"{self.catalog_path}: the incoming register failed: {db.explain(e, self.catalog_path)}")
+
+    def _open(self, *, write: bool) -> sqlite3.Connection:
+        self.require()
+        try:
+            if write:
+                return db.connect(self.catalog_path, timeout=self.timeout)
+            return db.connect_read(self.catalog_path, timeout=self.timeout)
+        except ArchiveError as e:
+            cause = e.__cause__
+            if isinstance(cause, sqlite3.OperationalError) and _is_busy(cause):
+                raise RegisterError(BUSY_MESSAGE) from e
+            if isinstance(e, CatalogMissingError):
+                raise
+            raise RegisterError(str(e)) from e
+
+    @staticmethod
+    def _ready(conn: sqlite3.Connection) -> bool:
+        names = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (?, ?, ?)", _SCHEMA_OBJECTS)}
+        return names == set(_SCHEMA_OBJECTS)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
+        conn = self._open(write=True)
+        try:
+            try:
+                if not self._ready(conn):
+                    db.ensure_schema(conn, SCHEMA)
+                audit.ensure_schema(conn)
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:
+                raise self._map(e) from e
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                db.rollback(conn)
+                if isinstance(exc, sqlite3.Error):
+                    raise self._map(exc) from exc
+                raise
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection (no lock, nothing created); None while the register has no table."""
+        conn = self._open(write=False)
+        try:
+            if not db.has_table(conn, TABLE):
+                yield None
+                return
+            try:
+                yield conn
+            except sqlite3.Error as e:
+                raise self._map(e) from e
+        finally:
+            conn.close()
+
+    # -- reading
+
+    @staticmethod
+    def _row(conn: sqlite3.Connection, year: int, number: int) -> IncomingEntry | None:
+        row = conn.execute(f"SELECT * FROM {TABLE} WHERE year = ? AND number = ?", (year, number)).fetchone()
+        return _entry(row) if row else None
+
+    def get(self, year: int, number: int) -> IncomingEntry:
+        _check_year(year)
+        _check_number(number)
+        with self._read() as conn:
+            found = self._row(conn, year, number) if conn is not None else None
+        if found is None:
+            raise InputError(f"số đến {number:02d} of {year} is not in the incoming register")
+        return found
+
+    def entries(self, year: int | None = None) -> list[IncomingEntry]:
+        """Every số đến, by year and number."""
+        sql, params = f"SELECT * FROM {TABLE}", ()
+        if year is not None:
+            _check_year(year)
+            sql, params = sql + " WHERE year = ?", (year,)
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY year, number", params).fetchall() if conn else []
+        return [_entry(r) for r in rows]
+
+    def overdue(self, on: dt.date) -> list[IncomingEntry]:
+        """Not handled, and the deadline passed before ``on``: the most overdue first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT * FROM {TABLE} WHERE done_on IS NULL AND due IS NOT NULL AND due < ?"
+                " ORDER BY due, year, number", (on.isoformat(),),
+            ).fetchall() if conn else []
+        return [_entry(r) for r in rows]
+
+    # -- writing
+
+    @staticmethod
+    def _first_same(conn: sqlite3.Connection, key: str | None, archive_id: int) -> IncomingEntry | None:
+        row = conn.execute(
+            f"SELECT * FROM {TABLE} WHERE dup_key = ? OR archive_id = ? ORDER BY year, number LIMIT 1",
+            (key, archive_id),
+        ).fetchone()
+        return _entry(row) if row else None
+
+    def register(
+        self,
+        documents: Sequence[tuple[Path, DocumentRecord]],
+        arrival: Arrival,
+        *,
+        duplicate_ok: bool = False,
+        actor: str | None = None,
+    ) -> tuple[list[tuple[Path, IncomingEntry]], list[Refused]]:
+        """Give each archived document the next số đến of its arrival year, in one transaction.
+
+        The documents must already be in the archive's catalog (their ids are
+        checked by SQLite). Values the clerk typed win; the rest come from the
+        catalog record. Numbers follow the order given, with no gap.
+        """
+        received = arrival.received or audit.today()
+        year = received.year
+        given_number, given_notation = split_code(arrival.number)
+        done: list[tuple[Path, IncomingEntry]] = []
+        refused: list[Refused] = []
+        with self._write() as conn:
+            for path, record in documents:
+                code_number, code_notation = (given_number, given_notation) if arrival.number \
+                    else split_code(record.number)
+                organ = arrival.organ or record.agency
+                issued = arrival.date or record.date
+                key = duplicate_key(code_number, code_notation, organ, issued.year if issued else None)
+                first = self._first_same(conn, key, record.id)
+                if first is not None and not duplicate_ok:
+                    refused.append(Refused(path, record.id, first))
+                    continue
+                number = int(conn.execute(
+                    f"SELECT COALESCE(MAX(number), 0) + 1 FROM {TABLE} WHERE year = ?", (year,)).fetchone()[0])
+                note = duplicate_of = None
+                if first is not None:
+                    duplicate_of = first.object_id
+                    note = (f"Trùng văn bản đến số {first.arrival_number}"
+                            + (f"/{first.year}" if first.year != year else "")
+                            + f" ngày {first.received:%d/%m/%Y}")
+                routed_on = received.isoformat() if arrival.to else None
+                try:
+                    conn.execute(
+                        f"""INSERT INTO {TABLE} (year, number, received, archive_id, filename, organ, code_number,
+                            code_notation, issued_date, type_name, subject, signer, pages, priority, to_places,
+                            routed_on, due, dossier, dup_key, duplicate_of, note, recorded_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        (year, number, received.isoformat(), record.id, record.filename, organ, code_number,
+                         code_notation, issued.isoformat() if issued else None,
+                         arrival.type_name or record.type, arrival.title or record.title,
+                         arrival.signer or record.signer, record.pages, arrival.priority, arrival.to, routed_on,
+                         arrival.due.isoformat() if arrival.due else None, arrival.dossier, key, duplicate_of,
+                         note, _now()),
+                    )  # fmt: skip
+                except sqlite3.IntegrityError as e:
+                    if "FOREIGN KEY" in str(e):
+                        raise RegisterError(f"{path.name}: archive id {record.id} is not in the catalog;"
+                                            " no số đến was given") from e
+                    raise
+                entry = self._row(conn, year, number)
+                assert entry is not None
+                audit.record(conn, "incoming add", "incoming", entry.object_id, {
+                    "archive_id": record.id, "sha256": record.sha256, "filename": record.filename,
+                    "received": entry.received, "code": entry.code or None, "organ": entry.organ,
+                    "priority": entry.priority, "to": entry.to_places, "due": entry.due,
+                    "dossier": entry.dossier, "duplicate_of": duplicate_of,
+                }, actor=actor)
+                done.append((path, entry))
+        return done, refused
+
+    def route(self, year: int, number: int, to: str, *, due: dt.date | None = None, on: dt.date | None = None,
+              actor: str | None = None) -> IncomingEntry:
+        """Pass số đến ``number`` of ``year`` to ``to`` (Ngày chuyển: ``on``, today by default)."""
+        _check_year(year)
+        _check_number(number)
+        to = _text(to, "--to") or ""
+        on = on or audit.today()
+        with self._write() as conn:
+            entry = self._row(conn, year, number)
+            if entry is None:
+                raise InputError(f"số đến {number:02d} of {year} is not in the incoming register")
+            if entry.done_on is not None:
+                raise InputError(f"số đến {entry.arrival_number} of {year} was handled on"
+                                 f" {entry.done_on:%d/%m/%Y}: there is nothing to route")
+            if on < entry.received:
+                raise InputError(f"{on:%d/%m/%Y} is before the document was received ({entry.received:%d/%m/%Y})",
+                                 field="--on")
+            if due is not None and due < entry.received:
+                raise InputError(f"{due:%d/%m/%Y} is before the document was received"
+                                 f" ({entry.received:%d/%m/%Y})", field="--due")
+            conn.execute(
+                f"UPDATE {TABLE} SET to_places = ?, routed_on = ?, due = COALESCE(?, due)"
+                " WHERE year = ? AND number = ?",
+                (to, on.isoformat(), due.isoformat() if due else None, year, number),
+            )
+            routed = self._row(conn, year, number)
+            assert routed is not None
+            audit.record(conn, "incoming route", "incoming", routed.object_id, {
+                "archive_id": routed.archive_id, "to": to, "on": on, "due": routed.due,
+                "previous_to": entry.to_places,
+            }, actor=actor)
+            return routed
+
+    def done(self, year: int, number: int, *, reply: str | None = None, reply_archive_id: int | None = None,
+             reply_details: dict[str, Any] | None = None, on: dt.date | None = None,
+             actor: str | None = None) -> IncomingEntry:
+        """Mark số đến ``number`` of ``year`` handled on ``on`` (today), answered by ``reply`` if any."""
+        _check_year(year)
+        _check_number(number)
+        on = on or audit.today()
+        with self._write() as conn:
+            entry = self._row(conn, year, number)
+            if entry is None:
+                raise InputError(f"số đến {number:02d} of {year} is not in the incoming register")
+            if entry.done_on is not None:
+                raise InputError(f"số đến {entry.arrival_number} of {year} was already handled on"
+                                 f" {entry.done_on:%d/%m/%Y}")
+            if on < entry.received:
+                raise InputError(f"{on:%d/%m/%Y} is before the document was received ({entry.received:%d/%m/%Y})",
+                                 field="--on")
+            conn.execute(
+                f"UPDATE {TABLE} SET done_on = ?, reply = ?, reply_archive_id = ? WHERE year = ? AND number = ?",
+                (on.isoformat(), reply, reply_archive_id, year, number),
+            )
+            handled = self._row(conn, year, number)
+            assert handled is not None
+            audit.record(conn, "incoming done", "incoming", handled.object_id, {
+                "archive_id": handled.archive_id, "on": on, "reply": reply,
+                "reply_archive_id": reply_archive_id, **(reply_details or {}),
+            }, actor=actor)
+            return handled
+
+
+# -- the library's doors (the CLI and, later, the web page call these) -------------------
+
+
+def _in_order(paths: Sequence[Path], added: Sequence[AddResult]) -> list[AddResult]:
+    """The archive's results in the order the files were given (a path given twice: twice)."""
+    by_path: dict[Path, deque[AddResult]] = defaultdict(deque)
+    for result in added:
+        by_path[Path(result.source_path)].append(result)
+    ordered = []
+    for path in paths:
+        if by_path[path]:
+            ordered.append(by_path[path].popleft())
+    return ordered
+
+
+def add(
+    ws: Workspace,
+    paths: Sequence[Path],
+    arrival: Arrival | None = None,
+    *,
+    duplicate_ok: bool = False,
+    source: str = "imported",
+    ocr: OcrSettings | None = None,
+    actor: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IncomingReport:
+    """Store each file in the archive (OCR for scans), then give each its số đến.
+
+    Files are archived first, as ``paperwork archive add`` does (metadata the
+    clerk gave wins over what is read off the text); only the documents the
+    archive holds then get numbers, in one short transaction, in the order
+    given. A file the archive cannot read gets no number (``failed``); a
+    document already registered is ``refused`` unless ``duplicate_ok``.
+    """
+    from ..archive.service import DocumentMeta, add_files
+
+    arrival = (arrival or Arrival()).checked()
+    paths = [Path(p).absolute() for p in paths]
+    if not paths:
+        raise InputError("give the FILE(s) that arrived")
+    if len(paths) > 1:
+        for option, value in (("--number", arrival.number), ("--date", arrival.date), ("--title", arrival.title)):
+            if value is not None:
+                raise InputError(f"describes one document: give one FILE per {option}", field=option)
+    register = IncomingRegister.for_workspace(ws)
+    register.require()
+    meta = DocumentMeta(type=arrival.type_name, number=arrival.number, date=arrival.date, agency=arrival.organ,
+                        title=arrival.title, signer=arrival.signer)
+    report = add_files(ws, paths, meta, source=source, progress=progress, ocr=ocr)
+    results = _in_order(paths, report.added)
+    numbered, refused = register.register([(r.source_path, r.record) for r in results], arrival,
+                                          duplicate_ok=duplicate_ok, actor=actor)
+    by_id = {r.record.id: r for r in results}
+    registered = tuple(
+        Registered(path, entry, stored_before=by_id[entry.archive_id].duplicate,
+                   has_text=by_id[entry.archive_id].has_text, ocr_problems=by_id[entry.archive_id].ocr_problems)
+        for path, entry in numbered
+    )
+    return IncomingReport(registered, tuple(refused), tuple(report.failed), report.index_error,
+                          report.ocr_unavailable)
+
+
+def route(ws: Workspace, year: int, number: int, to: str, *, due: dt.date | None = None,
+          on: dt.date | None = None, actor: str | None = None) -> IncomingEntry:
+    """Pass a document to a unit or person to handle, with a deadline (``paperwork incoming route``)."""
+    return IncomingRegister.for_workspace(ws).route(year, number, to, due=due, on=on, actor=actor)
+
+
+def _resolve_reply(ws: Workspace, reply: str, received: dt.date) -> tuple[str, int | None, dict[str, Any]]:
+    """``--reply``: an archive id (``40``) or the số of an outgoing document (``12/CV-SNV``)."""
+    from ..archive.service import get_document
+    from ..register import Register
+
+    text = _text(reply, "--reply") or ""
+    if text.isdigit():
+        try:
+            record = get_document(ws, int(text))
+        except InputError as e:
+            raise InputError(e.reason, field="--reply") from None
+        return record.number or f"id {record.id}", record.id, {"reply_sha256": record.sha256}
+    number, notation = split_code(text)
+    if notation is None or not number or not number.isdigit():
+        raise InputError(f"{text!r} is neither an archive id nor a số such as 12/CV-SNV", field="--reply")
+    key = duplicate_key(number, notation, None)
+    found = [e for e in Register.for_workspace(ws).entries()
+             if e.status == "issued" and duplicate_key(str(e.number), e.symbol, None) == key]
+    if not found:
+        raise InputError(f"{text} is not in the outgoing register; give the reply's archive id instead",
+                         field="--reply")
+    after = [e for e in found if e.date >= received]
+    if not after:
+        raise InputError(f"{found[-1].number_symbol} is dated {found[-1].date:%d/%m/%Y}, before the document"
+                         f" arrived ({received:%d/%m/%Y})", field="--reply")
+    entry = min(after, key=lambda e: (e.date, e.year))
+    return entry.number_symbol, None, {
+        "reply_outgoing": audit.outgoing_object_id(entry.year, entry.series, entry.number),
+        "reply_sha256": entry.sha256,
+    }
+
+
+def mark_done(ws: Workspace, year: int, number: int, *, reply: str | None = None, on: dt.date | None = None,
+              actor: str | None = None) -> IncomingEntry:
+    """Record that a document was handled (``paperwork incoming done``), and the reply if any."""
+    register = IncomingRegister.for_workspace(ws)
+    reply_text, reply_id, details = None, None, {}
+    if reply is not None:
+        entry = register.get(year, number)
+        reply_text, reply_id, details = _resolve_reply(ws, reply, entry.received)
+        if reply_id == entry.archive_id:
+            raise InputError(f"id {reply_id} is the document that arrived, not its reply", field="--reply")
+    return register.done(year, number, reply=reply_text, reply_archive_id=reply_id, reply_details=details,
+                         on=on, actor=actor)
+
+
+def get(ws: Workspace, year: int, number: int) -> IncomingEntry:
+    return IncomingRegister.for_workspace(ws).get(year, number)
+
+
+def entries(ws: Workspace, year: int | None = None) -> list[IncomingEntry]:
+    return IncomingRegister.for_workspace(ws).entries(year)
+
+
+def overdue(ws: Workspace, on: dt.date | None = None) -> list[IncomingEntry]:
+    """Documents not handled whose deadline passed before ``on`` (today in Vietnam)."""
+    return IncomingRegister.for_workspace(ws).overdue(on or audit.today())
