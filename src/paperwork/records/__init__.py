@@ -1,7 +1,7 @@
 """Records management beside the archive (hồ sơ, registers, the audit trail).
 
     incoming.py   the incoming-document register (sổ đăng ký văn bản đến): số đến, routing,
-                  deadlines, replies
+                  deadlines, replies; arrivals.py: what the clerk types and the row it keeps
     audit.py      the append-only audit trail (``audit_events``): who did what to which record, when
     settings.py   the workspace's ``[records]`` table (organ id, retention overrides …)
 
