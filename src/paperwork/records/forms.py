@@ -248,12 +248,29 @@ def _pt(value: float) -> Any:
 
 
 def _widths(table: Any, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths, in the grid (what LibreOffice reads) and in every cell (what Word reads)."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Mm
 
     table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(sum(widths_mm) / 25.4 * 1440)))
+    width.set(qn("w:type"), "dxa")
+    for old in tblpr.findall(qn("w:tblW")):
+        tblpr.remove(old)
+    tblpr.append(width)
+    for column, w in zip(table.columns, widths_mm):
+        column.width = Mm(w)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm):
-            cell.width = Mm(width)
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
 
 
 def _header(document: Any, agency: Agency, *, date: dt.date | None = None, unit: str | None = None) -> None:
@@ -339,7 +356,7 @@ def muc_luc_nop_luu_docx(path: Path, agency: Agency, year: int, rows: Sequence[S
     _save(document, path)
 
 
-_DOTS = "…" * 30
+_DOTS = "…" * 20
 
 
 def bien_ban_docx(path: Path, h: HandOver) -> None:
@@ -373,7 +390,7 @@ def bien_ban_docx(path: Path, h: HandOver) -> None:
     from docx.shared import Cm
 
     for text, italic in body:
-        p = _para(document, text, size=14, italic=italic, align="justify", before=3)
+        p = _para(document, text, size=14, italic=italic, align="left" if _DOTS in text else "justify", before=1)
         p.paragraph_format.first_line_indent = Cm(1.27)
     sign = document.add_table(rows=1, cols=2)
     _widths(sign, (82, 83))
