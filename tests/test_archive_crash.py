@@ -16,6 +16,10 @@ from paperwork.archive.store import FileStore
 from paperwork.config import Workspace
 
 CLI = [sys.executable, "-c", "from paperwork.cli import main; main()"]
+# The CLI with groups of 4 files (one store sync, catalog transaction and index commit each), so
+# that a kill lands between groups of a small add.
+SMALL_GROUPS = [sys.executable, "-c", "from paperwork.archive import ingest; ingest.GROUP = 4;"
+                " from paperwork.cli import main; main()"]
 
 
 def _catalogued_ids(ws: Workspace) -> set[int]:
@@ -43,7 +47,7 @@ def test_kill_9_during_a_multi_file_add(ws: Workspace, run, tmp_path: Path) -> N
     """Nothing catalogued before the kill is lost; verify describes the rest; reindex repairs it."""
     files = make_many(tmp_path / "in", 60, prefix="k")
     process = subprocess.Popen(
-        [*CLI, "--workspace", str(ws.root), "archive", "add", *map(str, files)],
+        [*SMALL_GROUPS, "--workspace", str(ws.root), "archive", "add", *map(str, files)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -2,7 +2,9 @@
 
     add_files(ws, paths, meta, source, ocr=OcrSettings())
                                          -> AddReport     per-file failures collected, not raised;
-                                                          scans OCRed (archive/ocr.py, lazily)
+                                                          scans OCRed (archive/ocr.py, lazily);
+                                                          run by ingest.py: read on worker
+                                                          processes, written in groups
     add_file(ws, path, meta, source)     -> AddResult     one file, for ``render``; raises
     ocr_documents(ws, ids, ocr=OcrSettings()) -> OcrReport  OCR stored scans again (stored while
                                                           OCR was missing, skipped or failed)
@@ -32,14 +34,12 @@ from .names import REINDEX
 from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError, PaperworkError
 from .extract import Extracted, UnreadableDocumentError, detect_metadata, extract
 from .store import (
-    SOURCES,
     Catalog,
     CatalogRow,
     DocumentMeta,
     DocumentRecord,
     FileStore,
     StoredFile,
-    hash_file,
 )
 
 if TYPE_CHECKING:
@@ -67,8 +67,9 @@ __all__ = [
     "stored_path",
 ]
 
-# Documents are handed to the index this many at a time: one writer commit per
-# batch, and a kill loses at most one batch of index entries (reindex restores them).
+# Documents OCRed again are handed to the index this many at a time: one writer commit per
+# batch, and a kill loses at most one batch of index entries (reindex restores them). An add
+# hands over a whole group (ingest.GROUP) at once.
 INDEX_BATCH = 25
 
 Progress = Callable[[int], None]  # called with the number of documents just done
@@ -172,6 +173,15 @@ class _IndexFeed:
         if len(self.pending) >= INDEX_BATCH:
             self.flush()
 
+    def put_group(self, docs: Iterable[tuple[DocumentRecord, str]]) -> None:
+        """A group's documents, added in one commit."""
+        for record, text in docs:
+            if self.error is not None:
+                self.unindexed += 1
+            else:
+                self.pending.append(_index_document(record, text))
+        self.flush()
+
     def flush(self) -> None:
         if not self.pending or self.error is not None:
             return
@@ -246,10 +256,14 @@ class _Ocr:
             return False
         return mode == "always" or extracted.needs_ocr
 
+    @staticmethod
+    def state_without_ocr(extracted: Extracted) -> str:
+        """The OCR state of a file OCR is not asked to read."""
+        return "skipped" if extracted.needs_ocr else "not-needed"
+
     def scan(self, path: Path, extracted: Extracted) -> _Scan:
         if not self._wanted(path, extracted):
-            state = "skipped" if extracted.needs_ocr else "not-needed"
-            return _Scan(state, extracted.text, extracted.pages)
+            return _Scan(self.state_without_ocr(extracted), extracted.text, extracted.pages)
         if self.unavailable is not None:
             return _Scan("unavailable", extracted.text, extracted.pages)
         from .ocr import OcrSettings, ocr_file
@@ -286,32 +300,21 @@ def _put_archival_copy(files: FileStore, scan: _Scan, original_sha256: str, name
         scan.pdfa.unlink(missing_ok=True)
 
 
-def _add_one(
-    catalog: Catalog, files: FileStore, ocr: _Ocr, path: Path, meta: DocumentMeta | None, source: str
+def _add_scanned(
+    catalog: Catalog, files: FileStore, ocr: _Ocr, path: Path, meta: DocumentMeta | None, source: str,
+    sha: str | None, extracted: Extracted,
 ) -> tuple[AddResult, str | None]:
-    """Store and catalogue one file; the text is returned when the file is new."""
-    try:
-        if path.exists() and not path.is_file():  # symlinks followed; a FIFO would block the open forever
-            raise UnreadableDocumentError(path, "not a regular file (a FIFO, device or folder): not added")
-        sha = hash_file(path)
-    except IsADirectoryError as e:
-        raise UnreadableDocumentError(path, "is a directory") from e
-    except FileNotFoundError as e:
-        raise UnreadableDocumentError(path, "no such file") from e
-    except OSError as e:
-        raise UnreadableDocumentError(path, f"cannot read: {e.strerror or e}") from e
-    known = catalog.id_for_sha(sha)
-    if known is not None:
-        return AddResult(path, catalog.get(known), duplicate=True), None
-    extracted = extract(path)
+    """Store and catalogue one file read already (``sha``, ``extracted``: ingest.py's reading) that
+    OCR is to read; the text is returned when the file is new. A file that changed since it was read
+    raises ``SourceError``."""
     scan = ocr.scan(path, extracted)
     try:
         merged = _merge(meta, scan.text)
         try:
             stored = files.put(path, expected_sha256=sha)
         except OSError as e:
-            raise ArchiveError(f"{path}: cannot copy into the archive: {e}") from e
-        pdfa = _put_archival_copy(files, scan, sha, path)
+            raise ArchiveError(f"{path}: cannot copy into the archive: {e.strerror or e}") from e
+        pdfa = _put_archival_copy(files, scan, stored.sha256, path)
     finally:
         if scan.pdfa is not None:
             scan.pdfa.unlink(missing_ok=True)
@@ -363,31 +366,14 @@ def add_documents(
     progress: Progress | None = None,
     ocr: OcrSettings | None = None,
 ) -> AddReport:
-    """``add_files`` with metadata per file (``paperwork batch``): one catalog and index session."""
-    if source not in SOURCES:
-        raise InputError(f"must be one of {', '.join(SOURCES)}", field="source")
-    added: list[AddResult] = []
-    failed: list[AddFailure] = []
-    files = _store(ws)
-    scanner = _Ocr(files, ocr)
-    feed = _IndexFeed(ws)
-    with _catalog(ws) as catalog:
-        try:
-            for raw, meta in items:
-                path = Path(raw)
-                try:
-                    result, text = _add_one(catalog, files, scanner, path, meta, source)
-                except UnreadableDocumentError as e:
-                    failed.append(AddFailure(path, e.reason))
-                else:
-                    added.append(result)
-                    if text is not None:
-                        feed.put(result.record, text)
-                if progress is not None:
-                    progress(1)
-        finally:
-            index_error = feed.close()
-    return AddReport(tuple(added), tuple(failed), index_error, scanner.unavailable)
+    """``add_files`` with metadata per file: one catalog and index session (ingest.py).
+
+    With many files the texts are extracted on worker processes and the files stored,
+    catalogued and indexed a group at a time; the report keeps the files' order.
+    """
+    from .ingest import incoming, ingest
+
+    return ingest(ws, incoming(items), source=source, progress=progress, ocr=ocr)
 
 
 def add_file(

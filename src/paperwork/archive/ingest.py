@@ -1,0 +1,374 @@
+"""Archiving many files at the index engine's speed: read in worker processes, written in groups.
+
+    ingest(ws, items, source=…, progress=None, ocr=None, jobs=None) -> AddReport
+
+What ``add_files`` / ``add_documents`` / ``add_file`` (service.py) and ``paperwork batch``'s
+archive stage run. The files are taken in the order given:
+
+1. **read**: hashed, looked up in the catalog (a file archived already is reported, not read
+   further), its text extracted (extract.py: a .docx straight from its parts) and its
+   metadata detected. With ``POOL_FROM`` files or more this runs on worker processes, a few
+   tasks ahead of the writing and no more (memory stays flat whatever the count). A text
+   the caller has in hand (``Incoming.text``: the pipeline's render) is not read again.
+2. **written in groups** of ``GROUP``: the files copied into the store and made durable
+   together (``FileStore.put_group``), their rows inserted in one transaction
+   (``Catalog.insert_many``), their index entries added in one commit. A group is
+   acknowledged (its results, ``progress``) once its rows are committed.
+3. **scans** that OCR is to read go through the one-at-a-time path of service.py (OCR in
+   ocr.py, unchanged), after the group before them is written, so that ids keep the
+   order of the files.
+
+A kill at any point loses no acknowledged document. What a killed group leaves (copies in
+tmp/, stored files without a row, rows not yet in the index) is what ``archive verify``
+reports and ``archive reindex`` repairs. No lock is held while reading or copying: the
+catalog's write lock for one group's inserts, the index's for one group's commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import Workspace, default_jobs
+from ..errors import ArchiveError, InputError
+from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
+from .service import AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _IndexFeed, _Ocr, _store
+from .store import SOURCES, Catalog, CatalogRow, DocumentMeta, FileStore, SourceError, StoredFile, open_regular
+
+if TYPE_CHECKING:
+    from .ocr import OcrSettings
+
+__all__ = ["GROUP", "Incoming", "POOL_FROM", "ingest"]
+
+GROUP = 256  # files per group: one store sync, one catalog transaction, one index commit
+POOL_FROM = 64  # files to read before worker processes pay for their start (~0.3 s)
+TASK = 16  # files per worker task
+AHEAD = 4  # tasks in flight per worker: reading runs ahead of writing by this much only
+READ_WHOLE = 64 * 1024 * 1024  # a file up to this size is read once (hashed and extracted from memory)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A file to archive, with what the caller knows of it already."""
+
+    path: Path
+    meta: DocumentMeta | None = None
+    text: str | None = None  # its text, in hand (a render): not extracted again
+    pages: int | None = None
+    sha256: str | None = None  # its SHA-256, in hand: the stored copy is checked against it
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What reading one file found; exactly one of ``known``, ``extracted``, ``failure`` is set."""
+
+    sha256: str | None = None
+    known: int | None = None  # the id of the same bytes, archived already
+    extracted: Extracted | None = None
+    detected: DetectedMeta | None = None
+    failure: str | None = None  # why the file cannot be added
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _hash_and_data(path: Path) -> tuple[str, bytes | None]:
+    """The SHA-256 of ``path`` and, when small enough, its bytes (read once for both)."""
+    with open_regular(path) as f:
+        digest = hashlib.sha256()
+        chunks: list[bytes] | None = []
+        size = 0
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            if chunks is not None:
+                chunks.append(chunk)
+                if size > READ_WHOLE:
+                    chunks = None
+    return digest.hexdigest(), (b"".join(chunks) if chunks is not None else None)
+
+
+def _read(path: Path, catalog: Catalog | None) -> _Read:
+    """Hash, look up and extract one file; every problem is the file's ``failure``."""
+    try:
+        if path.exists() and not path.is_file():  # symlinks followed; a FIFO would block the open forever
+            return _Read(failure="not a regular file (a FIFO, device or folder): not added")
+        sha, data = _hash_and_data(path)
+    except IsADirectoryError:
+        return _Read(failure="is a directory")
+    except FileNotFoundError:
+        return _Read(failure="no such file")
+    except ArchiveError:  # open_regular: swapped for a FIFO since the check
+        return _Read(failure="not a regular file (a FIFO, device or folder): not added")
+    except OSError as e:
+        return _Read(failure=f"cannot read: {e.strerror or e}")
+    known = catalog.id_for_sha(sha) if catalog is not None else None
+    if known is not None:
+        return _Read(sha, known=known)
+    try:
+        extracted = extract_data(path, data) if data is not None else extract(path)
+    except UnreadableDocumentError as e:
+        return _Read(sha, failure=e.reason)
+    detected = detect_metadata(extracted.text) if extracted.text and not extracted.needs_ocr else None
+    return _Read(sha, extracted=extracted, detected=detected)
+
+
+# Per worker process: the catalog, read-only, to skip reading files archived already.
+_WORKER_CATALOG: Catalog | None = None
+
+
+def _init_worker(catalog_path: str) -> None:
+    global _WORKER_CATALOG
+    try:
+        _WORKER_CATALOG = Catalog.open_read(Path(catalog_path))
+    except ArchiveError:
+        _WORKER_CATALOG = None  # the main process looks them up instead
+
+
+def _read_many(paths: list[str]) -> list[_Read]:
+    return [_read(Path(p), _WORKER_CATALOG) for p in paths]
+
+
+class _Reader:
+    """Reads the items in order: here, or on worker processes a few tasks ahead."""
+
+    def __init__(self, ws: Workspace, catalog: Catalog, jobs: int | None):
+        self.ws = ws
+        self.catalog = catalog
+        self.jobs = default_jobs() if jobs is None else jobs
+        self._pool: Any = None
+
+    def close(self, *, abort: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.terminate() if abort else self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def _given(self, item: Incoming) -> _Read | None:
+        """An item whose text is in hand needs no reading (its hash is checked when it is copied)."""
+        if item.text is None:
+            return None
+        sha = item.sha256
+        known = self.catalog.id_for_sha(sha) if sha is not None else None
+        if known is not None:
+            return _Read(sha, known=known)
+        return _Read(sha, extracted=Extracted(text=item.text, pages=item.pages))
+
+    def read(self, items: Iterable[Incoming]) -> Iterator[tuple[Incoming, _Read]]:
+        it = iter(items)
+        head = list(itertools.islice(it, POOL_FROM))
+        to_read = sum(1 for item in head if item.text is None)
+        if self.jobs <= 1 or to_read < POOL_FROM:
+            for item in itertools.chain(head, it):
+                yield item, self._given(item) or _read(item.path, self.catalog)
+            return
+        yield from self._read_on_workers(itertools.chain(head, it))
+
+    def _start_pool(self) -> None:
+        import multiprocessing
+
+        # forkserver: workers start clean (as the render pool's), not with a copy of this process.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        self._pool = context.Pool(self.jobs, _init_worker, (str(self.ws.catalog_path),))
+
+    def _read_on_workers(self, items: Iterator[Incoming]) -> Iterator[tuple[Incoming, _Read]]:
+        self._start_pool()
+        pending: deque[tuple[list[Incoming], Any]] = deque()
+        for task in iter(lambda: list(itertools.islice(items, TASK)), []):
+            paths = [str(item.path) for item in task if item.text is None]
+            pending.append((task, self._pool.apply_async(_read_many, (paths,)) if paths else None))
+            while len(pending) > AHEAD * self.jobs:
+                yield from self._collect(*pending.popleft())
+        while pending:
+            yield from self._collect(*pending.popleft())
+
+    def _collect(self, task: list[Incoming], result: Any) -> Iterator[tuple[Incoming, _Read]]:
+        reads = iter(result.get() if result is not None else ())
+        for item in task:
+            given = self._given(item)
+            yield item, given if given is not None else next(reads)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _merged(given: DocumentMeta | None, detected: DetectedMeta | None, text: str) -> DocumentMeta:
+    """Metadata given by the caller wins; the rest is read off the text (only if something is missing)."""
+    given = given or DocumentMeta()
+    if all(getattr(given, f) is not None for f in ("type", "number", "date", "agency", "title")):
+        return given
+    found = detected if detected is not None else detect_metadata(text)
+    return DocumentMeta(
+        type=given.type or found.type,
+        number=given.number or found.number,
+        date=given.date or found.date,
+        agency=given.agency or found.agency,
+        title=given.title or found.title,
+        signer=given.signer,
+    )
+
+
+@dataclass(frozen=True)
+class _Pending:
+    position: int
+    item: Incoming
+    read: _Read
+
+
+class _Ingest:
+    """One ``ingest`` call: the groups being written, and the results in the files' order."""
+
+    def __init__(self, ws: Workspace, catalog: Catalog, source: str, progress: Progress | None,
+                 ocr: OcrSettings | None):
+
+        self.ws = ws
+        self.catalog = catalog
+        self.source = source
+        self.progress = progress
+        self.files: FileStore = _store(ws)
+        self.scanner = _Ocr(self.files, ocr)
+        self.feed = _IndexFeed(ws)
+        self.group: list[_Pending] = []
+        self.results: dict[int, AddResult | AddFailure] = {}
+
+    def _done(self, position: int, result: AddResult | AddFailure) -> None:
+        self.results[position] = result
+        if self.progress is not None:
+            self.progress(1)
+
+    def take(self, position: int, item: Incoming, read: _Read) -> None:
+
+        path = Path(item.path)
+        if read.failure is not None:
+            self._done(position, AddFailure(path, read.failure))
+        elif read.known is not None:
+            record = self.catalog.get(read.known)
+            assert record is not None
+            self._done(position, AddResult(path, record, duplicate=True))
+        elif self.scanner._wanted(path, read.extracted):
+            self.flush()  # ids in the files' order
+            self._done(position, self._scan(path, item, read))
+        else:
+            self.group.append(_Pending(position, item, read))
+            if len(self.group) >= GROUP:
+                self.flush()
+
+    def _scan(self, path: Path, item: Incoming, read: _Read) -> AddResult | AddFailure:
+
+        try:
+            result, text = _add_scanned(self.catalog, self.files, self.scanner, path, item.meta, self.source,
+                                        read.sha256, read.extracted)
+        except SourceError as e:
+            return AddFailure(path, e.reason)
+        if text is not None:
+            self.feed.put(result.record, text)
+            self.feed.flush()
+        return result
+
+    def flush(self) -> None:
+        """Write the group: store (durable), catalog (one transaction), index (one commit).
+
+        Its results are taken (and ``progress`` told) only once its rows are committed.
+        """
+
+        group, self.group = self.group, []
+        if not group:
+            return
+        first: dict[str, _Pending] = {}  # the same bytes twice in one group: stored once
+        for p in group:
+            if p.read.sha256 is not None:
+                first.setdefault(p.read.sha256, p)
+        unique = [p for p in group if p.read.sha256 is None or first[p.read.sha256] is p]
+        try:
+            stored = self.files.put_group([(Path(p.item.path), p.read.sha256) for p in unique])
+        except OSError as e:
+            raise ArchiveError(f"{unique[0].item.path}: cannot copy into the archive: {e.strerror or e}") from e
+        done: dict[int, AddResult | AddFailure] = {}
+        rows: list[tuple[_Pending, CatalogRow]] = []
+        for p, copy in zip(unique, stored):
+            if isinstance(copy, SourceError):
+                done[p.position] = AddFailure(Path(p.item.path), copy.reason)
+            else:
+                rows.append((p, self._row(p, copy)))
+        inserted = self.catalog.insert_many([row for _, row in rows]) if rows else []
+        new: list[tuple[Any, str]] = []
+        for (p, row), (record, is_new) in zip(rows, inserted):
+            has_text = bool(row.text.strip()) and row.ocr != "skipped"
+            done[p.position] = AddResult(Path(p.item.path), record, duplicate=not is_new, has_text=has_text)
+            if is_new:
+                new.append((record, row.text))
+        for p in group:  # the second of the same bytes: as the first went
+            if p.position not in done:
+                twin = done[first[p.read.sha256].position]  # type: ignore[index]
+                done[p.position] = replace(twin, path=Path(p.item.path)) if isinstance(twin, AddFailure) else \
+                    AddResult(Path(p.item.path), twin.record, duplicate=True)
+        self.results.update(done)
+        self.feed.put_group(new)
+        if self.progress is not None:
+            self.progress(len(done))
+
+    def _row(self, p: _Pending, copy: StoredFile) -> CatalogRow:
+        extracted = p.read.extracted
+        assert extracted is not None
+        text = extracted.text
+        return CatalogRow(
+            sha256=copy.sha256,
+            filename=Path(p.item.path).name,
+            stored_path=copy.stored_path,
+            size=copy.size,
+            meta=_merged(p.item.meta, p.read.detected, text),
+            pages=extracted.pages,
+            source=self.source,
+            text=text,
+            ocr=self.scanner.state_without_ocr(extracted),
+        )
+
+    def report(self, index_error: str | None) -> AddReport:
+
+        ordered = [self.results[k] for k in sorted(self.results)]
+        added = tuple(r for r in ordered if not isinstance(r, AddFailure))
+        failed = tuple(r for r in ordered if isinstance(r, AddFailure))
+        return AddReport(added, failed, index_error, self.scanner.unavailable)
+
+
+def ingest(
+    ws: Workspace,
+    items: Iterable[Incoming],
+    *,
+    source: str = "generated",
+    progress: Progress | None = None,
+    ocr: OcrSettings | None = None,
+    jobs: int | None = None,
+) -> AddReport:
+    """Archive ``items`` in their order: read (on ``jobs`` worker processes for many), then
+    stored, catalogued and indexed a group at a time. A file that cannot be read is in the
+    report's ``failed``; the others are still added. Raises ``ArchiveError`` (one line) when
+    the archive itself cannot be written (a full disk): the groups before are kept."""
+
+    if source not in SOURCES:
+        raise InputError(f"must be one of {', '.join(SOURCES)}", field="source")
+    with _catalog(ws) as catalog:
+        run = _Ingest(ws, catalog, source, progress, ocr)
+        reader = _Reader(ws, catalog, jobs)
+        ok = False
+        try:
+            for position, (item, read) in enumerate(reader.read(items)):
+                run.take(position, item, read)
+            run.flush()
+            ok = True
+        finally:
+            reader.close(abort=not ok)
+            index_error = run.feed.close()
+    return run.report(index_error)
+
+
+def incoming(items: Iterable[tuple[Path, DocumentMeta | None]]) -> Iterator[Incoming]:
+    """``add_documents``'s (path, meta) pairs as ``Incoming`` items."""
+    for path, meta in items:
+        yield Incoming(Path(path), meta)
