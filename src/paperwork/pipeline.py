@@ -313,6 +313,39 @@ class _Rendered:
     staged: str | None
     sha256: str | None
     failure: PaperworkError | None
+    # The document's text and pages, read by the render worker off the bytes it has in hand, for
+    # the archive stage (None: not read; the archive reads the file). Kept aside in the main
+    # process (``_TEXTS``) as soon as it arrives, not in the run's list of renders.
+    text: str | None = None
+    pages: int | None = None
+    out: str | None = None  # the output the text is of
+
+    def __reduce__(self) -> tuple:
+        """Pickled back from a worker: unpickled through ``_arrived``, which keeps the text aside."""
+        return _arrived, (self.index, self.worker, self.staged, self.sha256, self.failure, self.text, self.pages,
+                          self.out)
+
+
+# The texts of the documents rendered lately, by output path: (text, pages, SHA-256 of the bytes
+# rendered). ``_archive`` takes them; the store checks the placed file against the SHA-256, so a
+# file changed since its render is never archived with the text of another. Oldest first, at
+# most TEXTS_KEPT (a run without archiving, a failed render, a render redone, leave theirs).
+_TEXTS: dict[str, tuple[str, int | None, str]] = {}
+TEXTS_KEPT = 4 * CHUNK
+
+
+def _keep_text(out: str, text: str, pages: int | None, sha256: str) -> None:
+    _TEXTS.pop(out, None)
+    _TEXTS[out] = (text, pages, sha256)
+    while len(_TEXTS) > TEXTS_KEPT:
+        del _TEXTS[next(iter(_TEXTS))]
+
+
+def _arrived(index: int, worker: int, staged: str | None, sha256: str | None, failure: PaperworkError | None,
+             text: str | None, pages: int | None, out: str | None) -> _Rendered:
+    if text is not None and out is not None and sha256 is not None:
+        _keep_text(out, text, pages, sha256)
+    return _Rendered(index, worker, staged, sha256, failure)
 
 
 _WORKSPACE: Workspace | None = None
@@ -321,6 +354,19 @@ _WORKSPACE: Workspace | None = None
 def _init_worker(ws: Workspace) -> None:
     global _WORKSPACE
     _WORKSPACE = ws
+
+
+def _text_of(ws: Workspace, out: str, data: bytes) -> Any:
+    """The text the archive will keep of a rendered document, read off its bytes (~1 ms a page);
+    None when there is no archive to keep it (no catalog) or it cannot be read."""
+    from .archive.extract import UnreadableDocumentError, extract_data
+
+    if not ws.catalog_path.is_file():
+        return None
+    try:
+        return extract_data(Path(out), data)
+    except UnreadableDocumentError:
+        return None
 
 
 def _render(ws: Workspace, task: tuple) -> _Rendered:
@@ -333,7 +379,14 @@ def _render(ws: Workspace, task: tuple) -> _Rendered:
         staged = files.stage(Path(out), data, owner=owner)
     except PaperworkError as e:
         return _Rendered(index, os.getpid(), None, None, e)
-    return _Rendered(index, os.getpid(), str(staged), hashlib.sha256(data).hexdigest(), None)
+    sha256 = hashlib.sha256(data).hexdigest()
+    found = _text_of(ws, out, data)
+    if found is None:
+        return _Rendered(index, os.getpid(), str(staged), sha256, None)
+    if os.getpid() == owner:  # rendered in the main process: nothing to pickle
+        _keep_text(str(out), found.text, found.pages, sha256)
+        return _Rendered(index, os.getpid(), str(staged), sha256, None)
+    return _Rendered(index, os.getpid(), str(staged), sha256, None, found.text, found.pages, str(out))
 
 
 def _render_in_worker(task: tuple) -> _Rendered:
@@ -560,7 +613,9 @@ def _convert(results: dict[int, ItemResult], *, strict_font: bool) -> None:
 
 
 def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemResult]) -> tuple[int, str | None]:
-    from .archive.service import add_documents
+    """The chunk's written documents into the archive (ingest.py: stored, catalogued and indexed as
+    one group), each with the text its render worker read off its bytes."""
+    from .archive.ingest import Incoming, ingest
     from .generate import archive_meta
 
     todo = []
@@ -570,11 +625,13 @@ def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemRes
             continue
         number = r.number_value
         doc = p.doc.model_copy(update={"number": number}) if number is not None else p.doc
-        todo.append((p.out, archive_meta(p.kind, doc, ws, number if p.numbered else None)))
+        meta = archive_meta(p.kind, doc, ws, number if p.numbered else None)
+        known = _TEXTS.pop(str(p.out), None)
+        todo.append(Incoming(p.out, meta, *known) if known else Incoming(p.out, meta))
     if not todo:
         return 0, None
     try:
-        report = add_documents(ws, todo, source="generated")
+        report = ingest(ws, todo, source="generated")
     except PaperworkError as e:
         return 0, str(e)
     ids = {a.source_path: a.record.id for a in report.added}
