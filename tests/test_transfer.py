@@ -86,6 +86,11 @@ def test_the_transfer_bag_validates_and_is_recorded(clerk: Clerk, tmp_path: Path
     assert (transfer.dossiers, transfer.files, transfer.year) == (2, 4, 2026)
     assert [d.status for d in catalog.dossiers(2026)] == ["transferred", "transferred", "closed"]
     assert all(d.transfer_id == transfer.id for d in catalog.dossiers(2026)[:2])
+    from paperwork.records import audit
+
+    events = audit.events(ws, dossier="01.TĐKT", action="transfer")
+    assert [(e.object_kind, e.details["bag"], e.details["payload_oxum"]) for e in events] == [
+        ("dossier", str(target), transfer.payload_oxum)]
 
     again = clerk("transfer", "--year", 2026, "-o", tmp_path / "again", code=2)
     assert again.stderr == ("Error: no closed dossier of 2026 awaits transfer to the agency archive"
