@@ -386,3 +386,17 @@ def test_due_dates_and_the_warning_30_days_before(clerk: Clerk, tmp_path: Path) 
                           " is due at the agency archive by 31/12/2027 (in 11 days)\n")
     quiet = clerk("dossier", "list", "--due", "--as-of", "2027-06-01")
     assert quiet.stderr == ""
+
+
+def test_readers_create_nothing(clerk_ws: Path) -> None:
+    """list and show open the catalog read-only: before any plan, no dossier table is made."""
+    import sqlite3
+
+    clerk = Clerk(clerk_ws)
+    assert clerk("dossier", "list", "--year", 2026).output == (
+        "No dossier planned for 2026: `paperwork dossier plan FILE --year 2026`.\n")
+    clerk("dossier", "show", "01.TĐKT", "--year", 2026, code=2)
+    conn = sqlite3.connect(clerk_ws / "archive" / "catalog.sqlite")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert not {t for t in tables if t.startswith("dossier")}

@@ -11,9 +11,15 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from test_dossiers import Clerk, clerk, documents, schema, write_plan  # noqa: F401 (clerk: the fixture)
+from test_dossiers import Clerk, documents, schema, set_organ_id, write_plan
 from paperwork.config import load_workspace
 from paperwork.records.dossiers import dossier_catalog
+
+
+@pytest.fixture
+def clerk(clerk_ws: Path) -> Clerk:
+    set_organ_id(clerk_ws)
+    return Clerk(clerk_ws)
 
 
 def closed_year(clerk: Clerk, tmp_path: Path) -> dict[str, int]:
