@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -318,7 +318,3 @@ def retention_table(
     ordered = [rule for rule in rules if rule.confidence == "W"] + [rule for rule in rules if rule.confidence != "W"]
     return RetentionTable(tuple(ordered), transfer)
 
-
-def describe(rules: Iterable[RetentionRule]) -> list[str]:
-    """One line a rule: key, retention, title, confidence."""
-    return [f"{r.key}: {r.retention} — {r.title} [{r.confidence}]" for r in rules]
