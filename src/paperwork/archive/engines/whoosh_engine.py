@@ -32,6 +32,13 @@ checked, in rank order until ``limit`` are found, against a diacritics-insensiti
 on the stored text: Whoosh's positional phrase matcher costs ~0.15 ms per candidate in
 pure Python, the regex a few microseconds.
 
+Writing (tuned: benchmarks/results-ingest.md): the text fields' formats take our tokenizer's
+words directly instead of a Token object per word, and a flushing writer reads each field's
+lengths once instead of once per posting (Whoosh indexes ~60 % faster, same postings). Adds
+write their segment outside the write lock and commit it under the lock in milliseconds,
+with merges of small segments made the same way (whoosh_writing.py); rebuilds write a
+segment of ``REBUILD_SEGMENT`` documents at a time, in memory.
+
 Segments are written with ``compound=False``: Whoosh copies a compound segment's postings
 into memory every time a searcher opens it (see the baseline figures).
 """
@@ -39,7 +46,6 @@ into memory every time a searcher opens it (see the baseline figures).
 from __future__ import annotations
 
 import itertools
-import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,9 +55,10 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.scoring import BM25F
 
+from paperwork.archive.engines import whoosh_writing as writing
 from paperwork.archive.folding import exact_words, fold_words, normalise_number, type_key, unique
 from paperwork.archive.index import (
     LOCK_RETRY_DELAY,
@@ -69,11 +76,14 @@ from paperwork.errors import ArchiveError, ArchiveLockedError
 
 __all__ = ["WhooshIndex"]
 
-LIMIT_MB = 128  # posting pool per writer process
+LIMIT_MB = 128  # posting pool per writer process (rebuilds; adds: whoosh_writing.LIMIT_MB)
 EXACT_BOOST = 3.0  # an exact-diacritic match outweighs tf differences of the folded word
 NUMBER_BOOST = 5.0  # a word that is a document number: the document itself first
 FILTER_BOOST = 0.001  # filters barely score (0 would make Whoosh drop the matches)
-PARALLEL_FROM = 1000  # rebuild with procs>1 only from this many documents
+# Rebuilds: a segment of this many documents at a time, by one writer whose posting pool holds
+# them all (spilling to disk halved the speed): ~300 docs/s, ~400 MB at most, whatever the count.
+REBUILD_SEGMENT = 4096
+REBUILD_LIMIT_MB = 512
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -131,9 +141,9 @@ class VietnameseTokenizer(Tokenizer):
 def _schema() -> Schema:
     return Schema(
         id=ID(unique=True, sortable=True),
-        content=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=True),
-        exact=TEXT(analyzer=VietnameseTokenizer("exact"), phrase=False),
-        agency=TEXT(analyzer=VietnameseTokenizer("folded"), phrase=False),
+        content=writing.text_field(VietnameseTokenizer("folded"), phrase=True),
+        exact=writing.text_field(VietnameseTokenizer("exact"), phrase=False),
+        agency=writing.text_field(VietnameseTokenizer("folded"), phrase=False),
         number=ID(),
         type=ID(),
         year=ID(),
@@ -244,34 +254,44 @@ def _commit(writer: Any, **kwargs: Any) -> None:
         raise
 
 
+def _writer_for(ix: Any, procs: int) -> Any:
+    if procs > 1:
+        return ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, compound=False)
+    return writing.fast_flush(ix.writer(limitmb=REBUILD_LIMIT_MB, compound=False))
+
+
 def _write_all(
     ix: Any,
     docs: Iterable[IndexDocument],
     progress: Callable[[int], None] | None,
     procs: int | None,
 ) -> int:
-    """Add ``docs`` to the fresh index ``ix`` with one commit; more processes for many docs."""
-    it = iter(docs)
-    head = list(itertools.islice(it, PARALLEL_FROM))
-    if procs is None:
-        procs = min(2, os.cpu_count() or 1) if len(head) >= PARALLEL_FROM else 1
-    if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, compound=False)
-    else:
-        writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    """Add ``docs`` to the fresh index ``ix``: a segment of ``REBUILD_SEGMENT`` documents at a time.
+
+    One tuned writer per segment, whose posting pool never spills to disk (spilling halved
+    the speed) and whose memory stays flat whatever the count. ``procs`` > 1 uses Whoosh's
+    multi-process writer instead (it did not pay on 2 shared cores: benchmarks/results-ingest.md).
+    """
+    procs = procs or 1
     seen: set[int] = set()
-    try:
-        for doc in itertools.chain(head, it):
-            if doc.id in seen:
-                raise ArchiveError(f"document {doc.id} given twice to the index")
-            seen.add(doc.id)
-            writer.add_document(**_fields(doc))
-            if progress and len(seen) % 100 == 0:
-                progress(len(seen))
-    except BaseException:
-        _cancel(writer)
-        raise
-    _commit(writer, merge=False)
+    it = iter(docs)
+    while True:
+        chunk = list(itertools.islice(it, REBUILD_SEGMENT if procs == 1 else None))
+        if not chunk:
+            break
+        writer = _writer_for(ix, procs)
+        try:
+            for doc in chunk:
+                if doc.id in seen:
+                    raise ArchiveError(f"document {doc.id} given twice to the index")
+                seen.add(doc.id)
+                writer.add_document(**_fields(doc))
+                if progress and len(seen) % 100 == 0:
+                    progress(len(seen))
+        except BaseException:
+            _cancel(writer)
+            raise
+        _commit(writer, merge=False)
     if progress and len(seen) % 100:
         progress(len(seen))
     return len(seen)
@@ -314,8 +334,8 @@ class WhooshIndex(BaseIndex):
     # -- writing
 
     @contextmanager
-    def _writer(self) -> Iterator[Any]:
-        """One writer: lock with timeout and retries, commit on success, else cancel."""
+    def _writer(self, **commit: Any) -> Iterator[Any]:
+        """One writer: lock with timeout and retries, commit (with ``commit``) on success, else cancel."""
         with self._locked():
             try:
                 writer = self._ix.writer(
@@ -332,20 +352,33 @@ class WhooshIndex(BaseIndex):
                 _cancel(writer)
                 raise
             else:
-                _commit(writer)
+                _commit(writer, **commit)
             finally:
                 self._drop_searcher()
 
     def add(self, docs: Iterable[IndexDocument]) -> int:
         """Add or replace (by id) documents in one commit; returns how many.
 
-        The documents are read before the lock is taken; an id given twice keeps its
-        last version (Whoosh cannot replace a document it has not committed yet).
+        The documents are analysed and their segment written before the lock is taken (in a
+        scratch folder, with a merge of small segments when one is due: whoosh_writing.py);
+        under the lock the ones being replaced are deleted and the segment moved in. An id
+        given twice keeps its last version.
         """
         fields = {doc.id: _fields(doc) for doc in docs}
-        with self._writer() as writer:
-            for f in fields.values():
-                writer.update_document(**f)
+        if not fields:
+            return 0
+        writing.remove_abandoned(self.path)
+        try:
+            built = writing.build(self.path, self._ix, list(fields.values()))
+        except OSError as e:
+            raise ArchiveError(f"the search index {self.path} cannot be written: {e.strerror or e}") from e
+        try:
+            with self._writer(mergetype=built.commit_policy(self.path)) as writer:
+                searcher = writer.searcher()
+                for doc_id in fields:
+                    writer.delete_by_term("id", str(doc_id), searcher=searcher)
+        finally:
+            built.discard()
         return len(fields)
 
     def delete(self, ids: Iterable[int]) -> None:
