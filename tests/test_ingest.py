@@ -266,3 +266,46 @@ def test_a_docx_whose_main_part_is_missing_is_refused_in_one_line(tmp_path: Path
     with pytest.raises(UnreadableDocumentError) as raised:
         extract(broken)
     assert raised.value.reason == "not a Word .docx document (corrupt, encrypted or another format)"
+
+
+# --------------------------------------------------------------------------- Whoosh, tuned
+
+
+def test_the_tuned_whoosh_writer_writes_the_postings_of_the_stock_one(tmp_path: Path) -> None:
+    """Fast formats (words straight from our tokenizer) and lengths read once per field: the same
+    terms, postings (positions, weights), field lengths and stored fields as Whoosh's own code."""
+    from whoosh import index as whoosh_index
+    from whoosh.formats import Frequency, Positions
+
+    from paperwork.archive.engines import whoosh_engine, whoosh_writing
+    from paperwork.archive.index import IndexDocument
+
+    stock_schema = whoosh_engine._schema()
+    for name in ("content", "exact", "agency"):
+        field = stock_schema[name]
+        stock = Positions if isinstance(field.format, Positions) else Frequency
+        field.format = stock(field_boost=field.format.field_boost)
+    assert type(whoosh_engine._schema()["content"].format) is whoosh_writing.FastPositions
+    docs = [IndexDocument(i, f"d{i}.docx", f"Về việc khen thưởng đợt {i}", "Quyết định", f"{i}/QĐ-SNV",
+                          "2026-03-06", "UBND TỈNH CÀ MAU / SỞ NỘI VỤ",
+                          "Căn cứ Luật Thi đua, khen thưởng; thi đua thi đua Đ Ð đ quyết định.\n" * (i % 3 + 1)
+                          + f"maso{i} Nguyễn Văn Bảy 2026") for i in range(1, 40)]
+    readers = []
+    for name, schema, tuned in (("stock", stock_schema, False), ("tuned", whoosh_engine._schema(), True)):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), schema)
+        writer = ix.writer(compound=False)
+        if tuned:
+            whoosh_writing.fast_flush(writer)
+        for doc in docs:
+            writer.add_document(**whoosh_engine._fields(doc))
+        writer.commit()
+        readers.append(ix.reader())
+    stock, tuned = readers
+    assert list(stock.all_terms()) == list(tuned.all_terms())
+    for fieldname, term in stock.all_terms():
+        assert list(stock.postings(fieldname, term).all_items()) == list(tuned.postings(fieldname, term).all_items())
+    for n in range(len(docs)):
+        assert stock.stored_fields(n) == tuned.stored_fields(n)
+        for fieldname in ("content", "exact", "agency"):
+            assert stock.doc_field_length(n, fieldname) == tuned.doc_field_length(n, fieldname)

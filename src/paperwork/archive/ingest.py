@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 from ..config import Workspace, default_jobs
 from ..errors import ArchiveError, InputError
 from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
-from .service import AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _IndexFeed, _Ocr, _store
+from .indexfeed import IndexFeed
+from .service import AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _store
 from .store import SOURCES, Catalog, CatalogRow, DocumentMeta, FileStore, SourceError, StoredFile, open_regular
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ class _Ingest:
         self.progress = progress
         self.files: FileStore = _store(ws)
         self.scanner = _Ocr(self.files, ocr)
-        self.feed = _IndexFeed(ws)
+        self.feed = IndexFeed(ws)
         self.group: list[_Pending] = []
         self.results: dict[int, AddResult | AddFailure] = {}
 

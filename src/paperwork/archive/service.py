@@ -21,18 +21,16 @@ Nothing here prints: progress is a callback, problems are returned or raised.
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Workspace
 from ..db import require
-from .names import REINDEX
-from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError, PaperworkError
+from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError
 from .extract import Extracted, UnreadableDocumentError, detect_metadata, extract
+from .indexfeed import IndexFeed
 from .store import (
     Catalog,
     CatalogRow,
@@ -43,7 +41,6 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .index import IndexDocument, SearchIndex
     from .ocr import OcrSettings
 
 __all__ = [
@@ -67,10 +64,6 @@ __all__ = [
     "stored_path",
 ]
 
-# Documents OCRed again are handed to the index this many at a time: one writer commit per
-# batch, and a kill loses at most one batch of index entries (reindex restores them). An add
-# hands over a whole group (ingest.GROUP) at once.
-INDEX_BATCH = 25
 
 Progress = Callable[[int], None]  # called with the number of documents just done
 
@@ -118,26 +111,6 @@ def _store(ws: Workspace) -> FileStore:
     return FileStore(ws.archive)
 
 
-def _index_module():
-    # Imported on first use: `archive show` and `archive text` never pay for Whoosh.
-    from . import index
-
-    return index
-
-
-def _index_document(record: DocumentRecord, text: str) -> IndexDocument:
-    return _index_module().IndexDocument(
-        id=record.id,
-        filename=record.filename,
-        title=record.title or "",
-        type=record.type or "",
-        number=record.number or "",
-        date=record.date.isoformat() if record.date else None,
-        agency=record.agency or "",
-        text=text,
-    )
-
-
 def _merge(given: DocumentMeta | None, text: str) -> DocumentMeta:
     """Metadata given by the caller wins; the rest is read off the text."""
     given = given or DocumentMeta()
@@ -153,82 +126,6 @@ def _merge(given: DocumentMeta | None, text: str) -> DocumentMeta:
 
 
 # --------------------------------------------------------------------------- add
-
-
-class _IndexFeed:
-    """Documents waiting for the index; opened (or created, on first use) when first flushed."""
-
-    def __init__(self, ws: Workspace):
-        self.ws = ws
-        self.pending: list[IndexDocument] = []
-        self.error: str | None = None
-        self.unindexed = 0
-        self._index: SearchIndex | None = None
-
-    def put(self, record: DocumentRecord, text: str) -> None:
-        if self.error is not None:
-            self.unindexed += 1
-            return
-        self.pending.append(_index_document(record, text))
-        if len(self.pending) >= INDEX_BATCH:
-            self.flush()
-
-    def put_group(self, docs: Iterable[tuple[DocumentRecord, str]]) -> None:
-        """A group's documents, added in one commit."""
-        for record, text in docs:
-            if self.error is not None:
-                self.unindexed += 1
-            else:
-                self.pending.append(_index_document(record, text))
-        self.flush()
-
-    def flush(self) -> None:
-        if not self.pending or self.error is not None:
-            return
-        batch, self.pending = self.pending, []
-        try:
-            if self._index is None:
-                self._index = _open_or_create_index(self.ws)
-            self._index.add(batch)
-        except PaperworkError as e:
-            self.unindexed += len(batch)
-            self.error = str(e)
-
-    def close(self) -> str | None:
-        self.flush()
-        if self._index is not None:
-            self._index.close()
-        if self.error is None:
-            return None
-        return (
-            f"{self.unindexed} document(s) stored and catalogued but not indexed: {self.error}"
-            + ("" if REINDEX in self.error else f"; {REINDEX}")
-        )
-
-
-@contextmanager
-def _creation_lock(ws: Workspace) -> Iterator[None]:
-    """Serialise first-use creation: two adds must not both swap in a fresh index."""
-    ws.archive.mkdir(parents=True, exist_ok=True)
-    with open(ws.archive / "index.create.lock", "a+b") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-
-
-def _open_or_create_index(ws: Workspace) -> SearchIndex:
-    """Open the index; create it (of the workspace's engine) on first use.
-
-    One of another schema or engine is never rebuilt here: that is ``reindex``.
-    """
-    index = _index_module()
-    if not index.index_exists(ws.index_dir):
-        with _creation_lock(ws):
-            if not index.index_exists(ws.index_dir):
-                return index.create_index(ws.index_dir, ws.engine)
-    return index.open_index(ws.index_dir, ws.engine)
 
 
 @dataclass(frozen=True)
@@ -482,7 +379,7 @@ def ocr_documents(
             if record is None:
                 raise InputError(f"no document with id {doc_id} in the archive")
             records.append(record)
-        feed = _IndexFeed(ws)
+        feed = IndexFeed(ws)
         try:
             for record in records:
                 try:

@@ -20,14 +20,8 @@ from ..db import damaged_marker, integrity_problem, require
 from ..errors import ArchiveError, IndexVersionError, InputError
 from .extract import SUPPORTED_SUFFIXES, UnreadableDocumentError, extract
 from .names import ENGINES, REINDEX
-from .service import (
-    _catalog,
-    _creation_lock,
-    _index_document,
-    _index_module,
-    _merge,
-    _store,
-)
+from .indexfeed import creation_lock, index_document, index_module
+from .service import _catalog, _merge, _store
 from .store import PDFA_SUFFIX, Catalog, CatalogRow, DocumentRecord, FileStore, StoredFile, hash_file
 
 @dataclass(frozen=True)
@@ -118,7 +112,7 @@ def _check_files(files: FileStore, records: Sequence[DocumentRecord]) -> tuple[l
 
 
 def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | None]:
-    index = _index_module()
+    index = index_module()
     if not index.index_exists(ws.index_dir):
         if not ids:
             return [], None
@@ -295,15 +289,15 @@ def reindex(
     if engine not in ENGINES:
         raise InputError(f"{engine!r} is not one of {', '.join(ENGINES)}", field="engine")
     files = _store(ws)
-    index = _index_module()
+    index = index_module()
     index.engine_class(engine)  # a missing engine is reported before anything is touched
     with _catalog(ws) as catalog:
         removed = _remove_leftovers(files)
         adopted, skipped = _adopt_strays(catalog, files)
         if total is not None:
             total(catalog.count())
-        docs = (_index_document(record, text) for record, text in catalog.iter_with_text())
-        with _creation_lock(ws):
+        docs = (index_document(record, text) for record, text in catalog.iter_with_text())
+        with creation_lock(ws):
             new_index = index.build_index(ws.index_dir, docs, engine, progress)
         with new_index:
             indexed = new_index.count()
@@ -328,7 +322,7 @@ def stats(ws: Workspace) -> ArchiveStats:
         by_type = tuple(catalog.count_by("type"))
         by_year = tuple(catalog.count_by("year"))
         by_source = tuple(catalog.count_by("source"))
-    index = _index_module()
+    index = index_module()
     index_documents = index_size = built_by = None
     unreferenced: list[Path] = []
     unreferenced_bytes = 0
