@@ -323,6 +323,12 @@ class Catalog:
                 yield _row_to_record(row), row["text"]
             last = rows[-1]["id"]
 
+    def stored_paths(self) -> set[str]:
+        """Every stored file the catalog names: originals and archival copies (a set of strings,
+        not records: ~15 MB at 100,000 documents instead of ~170)."""
+        rows = self._query(f"SELECT stored_path, pdfa_path FROM {TABLE}")
+        return {row["stored_path"] for row in rows} | {row["pdfa_path"] for row in rows if row["pdfa_path"]}
+
     def ids(self) -> set[int]:
         return {row["id"] for row in self._query(f"SELECT id FROM {TABLE}")}
 

@@ -256,12 +256,20 @@ class FileStore:
         return results
 
     def iter_stored(self) -> Iterator[str]:
-        """Relative paths of every file under files/ (whatever its name)."""
-        if not self.files_dir.is_dir():
+        """Relative paths of every file under files/ (whatever its name), sorted, a folder at a time
+        (100,000 Path objects at once took ~50 MB)."""
+        yield from self._iter_folder(self.files_dir, "files")
+
+    def _iter_folder(self, folder: Path, rel: str) -> Iterator[str]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
             return
-        for path in sorted(self.files_dir.rglob("*")):
-            if path.is_file() or path.is_symlink():
-                yield path.relative_to(self.archive).as_posix()
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from self._iter_folder(Path(entry.path), f"{rel}/{entry.name}")
+            elif entry.is_file() or entry.is_symlink():
+                yield f"{rel}/{entry.name}"
 
     def leftover_temps(self) -> list[Path]:
         """Copies abandoned by a writer that no longer runs (a killed ``archive add``)."""

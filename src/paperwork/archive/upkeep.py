@@ -200,8 +200,7 @@ _CONTENT_NAME = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<suffix>\.[a-z0-9]+)?$")
 
 def _adopt_strays(catalog: Catalog, files: FileStore) -> tuple[list[int], list[Problem]]:
     """Catalogue stored files left without a row by a killed ``add`` (the name is the hash)."""
-    records = catalog.records()
-    known = {record.stored_path for record in records} | {r.pdfa_path for r in records if r.pdfa_path}
+    known = catalog.stored_paths()
     adopted: list[int] = []
     skipped: list[Problem] = []
     archival: list[str] = []

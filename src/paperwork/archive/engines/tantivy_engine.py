@@ -64,7 +64,11 @@ from paperwork.errors import ArchiveError, ArchiveLockedError
 
 __all__ = ["TantivyIndex"]
 
-HEAP_BYTES = 128_000_000  # rebuild writer memory per two threads (split between them)
+# A rebuild is one writer, one indexing thread, with this memory budget: at 100,000 documents
+# it peaked at 320 MB (two threads and 128 MB: 514 MB; the process holds merges and mapped
+# segments besides the budget) for the same speed on 2 cores (benchmarks/results-ingest.md).
+HEAP_BYTES = 64_000_000
+ADD_HEAP_BYTES = 50_000_000  # an add's writer (one group, one commit)
 EXACT_BOOST = 3.0  # as in the Whoosh engine
 NUMBER_BOOST = 5.0
 PROGRESS_EVERY = 100
@@ -291,8 +295,8 @@ class TantivyIndex(BaseIndex):
     ) -> int:
         ix = tantivy.Index(_schema(), path=str(path), reuse=False)
         _register(ix)
-        threads = procs or min(4, os.cpu_count() or 1)
-        writer = ix.writer(heap_size=HEAP_BYTES * max(1, threads // 2), num_threads=threads)
+        threads = procs or 1
+        writer = ix.writer(heap_size=HEAP_BYTES * threads, num_threads=threads)
         seen: set[int] = set()
         try:
             for doc in docs:
@@ -331,7 +335,7 @@ class TantivyIndex(BaseIndex):
             ix = tantivy.Index.open(str(self.path))
             _register(ix)
             try:
-                writer = ix.writer(heap_size=50_000_000, num_threads=1)
+                writer = ix.writer(heap_size=ADD_HEAP_BYTES, num_threads=1)
             except ValueError as e:  # Tantivy's own lock: a writer outside paperwork's lock
                 raise ArchiveLockedError(
                     f"the search index {self.path} is being written by another process: try again later"
