@@ -244,6 +244,14 @@ class Catalog:
         rows = self._query(f"SELECT id FROM {TABLE} WHERE sha256 = ?", (sha256,))
         return rows[0]["id"] if rows else None
 
+    def ids_for_shas(self, shas: Sequence[str]) -> dict[str, int]:
+        """The ids of those of ``shas`` that are catalogued (one query)."""
+        if not shas:
+            return {}
+        marks = ", ".join("?" * len(shas))
+        rows = self._query(f"SELECT sha256, id FROM {TABLE} WHERE sha256 IN ({marks})", tuple(shas))
+        return {row["sha256"]: row["id"] for row in rows}
+
     def insert(self, row: CatalogRow) -> tuple[int, bool]:
         """Record a stored file in one transaction; ``(id, False)`` if its bytes were known."""
         record, inserted = self.insert_many([row])[0]

@@ -1,6 +1,6 @@
 """The search index fed from the archive's writes: a session's documents, committed in batches.
 
-    _IndexFeed(ws)      put(record, text) / put_group(pairs) / flush() / close() -> error line
+    IndexFeed(ws)      put(record, text) / put_group(pairs) / flush() / close() -> error line
     open_or_create_index(ws)   the workspace's index, created (of its engine) on first use
 
 The catalog is the source of truth: an index write that fails leaves the documents
@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config import Workspace
 from ..errors import PaperworkError
@@ -56,14 +56,22 @@ def index_document(record: DocumentRecord, text: str) -> IndexDocument:
 
 
 class IndexFeed:
-    """Documents waiting for the index; opened (or created, on first use) when first flushed."""
+    """Documents waiting for the index; opened (or created, on first use) when first flushed.
+
+    ``bulk`` (a long add, set by ingest.py when it reads on worker processes): on an engine
+    that offers it (Whoosh: ``bulk()``), the documents are handed to a writer session that
+    indexes them in a process of its own while the add goes on, each segment committed as
+    soon as it is written.
+    """
 
     def __init__(self, ws: Workspace):
         self.ws = ws
         self.pending: list[IndexDocument] = []
         self.error: str | None = None
         self.unindexed = 0
+        self.bulk = False
         self._index: SearchIndex | None = None
+        self._session: Any = None
 
     def put(self, record: DocumentRecord, text: str) -> None:
         if self.error is not None:
@@ -81,22 +89,61 @@ class IndexFeed:
                 self.unindexed += 1
             else:
                 self.pending.append(index_document(record, text))
+        if self.bulk and self._hand_over():
+            return
         if self.ws.engine != "whoosh" or len(self.pending) >= WHOOSH_COMMIT:
             self.flush()
+
+    def _hand_over(self) -> bool:
+        """Give the pending documents to the bulk session; False if the engine has none."""
+        if not self.pending or self.error is not None:
+            return True
+        try:
+            if self._session is None:
+                index = self._open()
+                if not hasattr(index, "bulk"):
+                    self.bulk = False
+                    return False
+                self._session = index.bulk()
+            batch, self.pending = self.pending, []
+            self._session.add(batch)
+        except PaperworkError as e:
+            self._failed(e)
+        return True
+
+    def _open(self) -> SearchIndex:
+        if self._index is None:
+            self._index = open_or_create_index(self.ws)
+        return self._index
+
+    def _failed(self, e: PaperworkError) -> None:
+        self.unindexed += len(self.pending)
+        self.pending = []
+        if self._session is not None:
+            self.unindexed += self._session.sent - self._session.committed
+            self._session.abort()
+            self._session = None
+        self.error = str(e)
 
     def flush(self) -> None:
         if not self.pending or self.error is not None:
             return
         batch, self.pending = self.pending, []
         try:
-            if self._index is None:
-                self._index = open_or_create_index(self.ws)
-            self._index.add(batch)
+            self._open().add(batch)
         except PaperworkError as e:
             self.unindexed += len(batch)
             self.error = str(e)
 
     def close(self) -> str | None:
+        if self._session is not None:
+            self._hand_over()
+            if self._session is not None:
+                try:
+                    self._session.close()
+                except PaperworkError as e:
+                    self._failed(e)
+                self._session = None
         self.flush()
         if self._index is not None:
             self._index.close()

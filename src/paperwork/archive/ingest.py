@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import secrets
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -39,7 +41,7 @@ from ..errors import ArchiveError, InputError
 from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
 from .indexfeed import IndexFeed
 from .service import AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _store
-from .store import SOURCES, Catalog, CatalogRow, DocumentMeta, FileStore, SourceError, StoredFile, open_regular
+from .store import SOURCES, Catalog, CatalogRow, Copy, DocumentMeta, FileStore, SourceError, StoredFile, open_regular
 
 if TYPE_CHECKING:
     from .ocr import OcrSettings
@@ -48,8 +50,8 @@ __all__ = ["GROUP", "Incoming", "POOL_FROM", "ingest"]
 
 GROUP = 256  # files per group: one store sync, one catalog transaction, one index commit
 POOL_FROM = 64  # files to read before worker processes pay for their start (~0.3 s)
-TASK = 16  # files per worker task
-AHEAD = 4  # tasks in flight per worker: reading runs ahead of writing by this much only
+TASK = 8  # files per worker task
+AHEAD = 3  # tasks in flight per worker: reading (and its copies in tmp/) runs this far ahead only
 READ_WHOLE = 64 * 1024 * 1024  # a file up to this size is read once (hashed and extracted from memory)
 
 
@@ -73,6 +75,7 @@ class _Read:
     extracted: Extracted | None = None
     detected: DetectedMeta | None = None
     failure: str | None = None  # why the file cannot be added
+    copy: Copy | None = None  # the bytes read, written into the store's tmp/ by the reader
 
 
 # --------------------------------------------------------------------------- reading
@@ -94,8 +97,14 @@ def _hash_and_data(path: Path) -> tuple[str, bytes | None]:
     return digest.hexdigest(), (b"".join(chunks) if chunks is not None else None)
 
 
-def _read(path: Path, catalog: Catalog | None) -> _Read:
-    """Hash, look up and extract one file; every problem is the file's ``failure``."""
+def _read(path: Path, catalog: Catalog | None, files: FileStore | None = None, owner: int | None = None,
+          tag: str = "") -> _Read:
+    """Hash, look up and extract one file; every problem is the file's ``failure``.
+
+    With ``files``, the bytes read are also written into the store's tmp/ (for ``owner``, the
+    process that will put them in place), so that what is stored is what was hashed and
+    extracted, and the writing process does not read the file again.
+    """
     try:
         if path.exists() and not path.is_file():  # symlinks followed; a FIFO would block the open forever
             return _Read(failure="not a regular file (a FIFO, device or folder): not added")
@@ -116,39 +125,58 @@ def _read(path: Path, catalog: Catalog | None) -> _Read:
     except UnreadableDocumentError as e:
         return _Read(sha, failure=e.reason)
     detected = detect_metadata(extracted.text) if extracted.text and not extracted.needs_ocr else None
-    return _Read(sha, extracted=extracted, detected=detected)
+    copy = None
+    if files is not None and data is not None and not extracted.needs_ocr:
+        try:
+            copy = files.write_copy(data, owner=owner or os.getpid(), tag=tag)
+        except OSError:
+            copy = None  # the writing process copies it itself, and reports the disk's error
+    return _Read(sha, extracted=extracted, detected=detected, copy=copy)
 
 
-# Per worker process: the catalog, read-only, to skip reading files archived already.
-_WORKER_CATALOG: Catalog | None = None
+# Per worker process: the catalog, read-only, to skip reading files archived already; the store,
+# to write the copies of what it read; the process that will put them in place.
+_WORKER: dict[str, Any] = {}
 
 
-def _init_worker(catalog_path: str) -> None:
-    global _WORKER_CATALOG
+def _init_worker(catalog_path: str, archive: str, owner: int, tag: str) -> None:
     try:
-        _WORKER_CATALOG = Catalog.open_read(Path(catalog_path))
+        _WORKER["catalog"] = Catalog.open_read(Path(catalog_path))
     except ArchiveError:
-        _WORKER_CATALOG = None  # the main process looks them up instead
+        _WORKER["catalog"] = None  # the main process looks them up instead
+    _WORKER["files"] = FileStore(Path(archive))
+    _WORKER["owner"] = owner
+    _WORKER["tag"] = tag
 
 
 def _read_many(paths: list[str]) -> list[_Read]:
-    return [_read(Path(p), _WORKER_CATALOG) for p in paths]
+    w = _WORKER
+    return [_read(Path(p), w["catalog"], w["files"], w["owner"], w["tag"]) for p in paths]
 
 
 class _Reader:
     """Reads the items in order: here, or on worker processes a few tasks ahead."""
 
-    def __init__(self, ws: Workspace, catalog: Catalog, jobs: int | None):
+    def __init__(self, ws: Workspace, catalog: Catalog, files: FileStore, jobs: int | None):
         self.ws = ws
         self.catalog = catalog
+        self.files = files
         self.jobs = default_jobs() if jobs is None else jobs
+        self.tag = secrets.token_hex(3)  # names this run's copies in tmp/
         self._pool: Any = None
 
+    @property
+    def pooled(self) -> bool:
+        """Reading on worker processes (a long add)."""
+        return self._pool is not None
+
     def close(self, *, abort: bool = False) -> None:
+        """Stop the workers; the copies they wrote that were not put in place are removed."""
         if self._pool is not None:
             self._pool.terminate() if abort else self._pool.close()
             self._pool.join()
             self._pool = None
+        self.files.discard_temps(self.tag)
 
     def _given(self, item: Incoming) -> _Read | None:
         """An item whose text is in hand needs no reading (its hash is checked when it is copied)."""
@@ -166,7 +194,7 @@ class _Reader:
         to_read = sum(1 for item in head if item.text is None)
         if self.jobs <= 1 or to_read < POOL_FROM:
             for item in itertools.chain(head, it):
-                yield item, self._given(item) or _read(item.path, self.catalog)
+                yield item, self._given(item) or _read(item.path, self.catalog, self.files, os.getpid(), self.tag)
             return
         yield from self._read_on_workers(itertools.chain(head, it))
 
@@ -176,7 +204,8 @@ class _Reader:
         # forkserver: workers start clean (as the render pool's), not with a copy of this process.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
-        self._pool = context.Pool(self.jobs, _init_worker, (str(self.ws.catalog_path),))
+        self._pool = context.Pool(self.jobs, _init_worker,
+                                  (str(self.ws.catalog_path), str(self.ws.archive), os.getpid(), self.tag))
 
     def _read_on_workers(self, items: Iterator[Incoming]) -> Iterator[tuple[Incoming, _Read]]:
         self._start_pool()
@@ -253,6 +282,8 @@ class _Ingest:
             assert record is not None
             self._done(position, AddResult(path, record, duplicate=True))
         elif self.scanner._wanted(path, read.extracted):
+            if read.copy is not None:  # OCR stores the file its own way
+                read.copy.tmp.unlink(missing_ok=True)
             self.flush()  # ids in the files' order
             self._done(position, self._scan(path, item, read))
         else:
@@ -277,17 +308,24 @@ class _Ingest:
 
         Its results are taken (and ``progress`` told) only once its rows are committed.
         """
-
         group, self.group = self.group, []
         if not group:
             return
+        # Read ahead, a file may have been catalogued since (by an earlier group, or another clerk):
+        # reported as archived, as before the group; no id is spent on it.
+        known = self.catalog.ids_for_shas([p.read.sha256 for p in group if p.read.sha256 is not None])
         first: dict[str, _Pending] = {}  # the same bytes twice in one group: stored once
         for p in group:
             if p.read.sha256 is not None:
                 first.setdefault(p.read.sha256, p)
-        unique = [p for p in group if p.read.sha256 is None or first[p.read.sha256] is p]
+        unique = [p for p in group
+                  if p.read.sha256 is None or (first[p.read.sha256] is p and p.read.sha256 not in known)]
+        kept = {id(p) for p in unique}
+        for p in group:
+            if p.read.copy is not None and id(p) not in kept:
+                p.read.copy.tmp.unlink(missing_ok=True)
         try:
-            stored = self.files.put_group([(Path(p.item.path), p.read.sha256) for p in unique])
+            stored = self.files.put_group([(Path(p.item.path), p.read.copy or p.read.sha256) for p in unique])
         except OSError as e:
             raise ArchiveError(f"{unique[0].item.path}: cannot copy into the archive: {e.strerror or e}") from e
         done: dict[int, AddResult | AddFailure] = {}
@@ -304,6 +342,11 @@ class _Ingest:
             done[p.position] = AddResult(Path(p.item.path), record, duplicate=not is_new, has_text=has_text)
             if is_new:
                 new.append((record, row.text))
+        for p in group:
+            if p.position not in done and p.read.sha256 in known:
+                record = self.catalog.get(known[p.read.sha256])
+                assert record is not None
+                done[p.position] = AddResult(Path(p.item.path), record, duplicate=True)
         for p in group:  # the second of the same bytes: as the first went
             if p.position not in done:
                 twin = done[first[p.read.sha256].position]  # type: ignore[index]
@@ -356,10 +399,12 @@ def ingest(
         raise InputError(f"must be one of {', '.join(SOURCES)}", field="source")
     with _catalog(ws) as catalog:
         run = _Ingest(ws, catalog, source, progress, ocr)
-        reader = _Reader(ws, catalog, jobs)
+        reader = _Reader(ws, catalog, run.files, jobs)
         ok = False
         try:
             for position, (item, read) in enumerate(reader.read(items)):
+                if position == 0:
+                    run.feed.bulk = reader.pooled  # a long add: the index writes on a process of their own
                 run.take(position, item, read)
             run.flush()
             ok = True

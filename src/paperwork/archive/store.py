@@ -27,6 +27,7 @@ import secrets
 import stat
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchiveError
@@ -48,6 +49,7 @@ __all__ = [
     "SOURCES",
     "Catalog",
     "CatalogRow",
+    "Copy",
     "DocumentMeta",
     "DocumentRecord",
     "FileStore",
@@ -98,15 +100,28 @@ def _fsync(path: Path) -> None:
 SYNC_THREADS = 16
 
 
+_SYNC_POOL: list[ThreadPoolExecutor] = []  # made on first use, kept for the process's next groups
+
+
 def _sync_all(paths: Sequence[Path]) -> None:
     """fsync every path (files or folders), several at once; the first failure is raised."""
     if len(paths) <= 1:
         for path in paths:
             _fsync(path)
         return
-    with ThreadPoolExecutor(min(SYNC_THREADS, len(paths))) as pool:
-        for _ in pool.map(_fsync, paths):
-            pass
+    if not _SYNC_POOL:
+        _SYNC_POOL.append(ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="paperwork-fsync"))
+    for _ in _SYNC_POOL[0].map(_fsync, paths):
+        pass
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A file's copy written into tmp/, not yet durable nor in place."""
+
+    tmp: Path
+    sha256: str
+    size: int
 
 
 class SourceError(ArchiveError):
@@ -133,10 +148,33 @@ class FileStore:
         """The archival PDF/A copy of a scan, named after (and beside) its original."""
         return self.relative_path(original_sha256, PDFA_SUFFIX)
 
-    def temp_path(self, suffix: str = ".part") -> Path:
-        """A fresh path in tmp/ that ``leftover_temps`` recognises once its writer is gone."""
+    def temp_path(self, suffix: str = ".part", *, owner: int | None = None, tag: str = "") -> Path:
+        """A fresh path in tmp/ that ``leftover_temps`` recognises once its writer is gone.
+
+        ``owner`` is the process that will put it in place (this one by default): a worker
+        writing copies for its parent names the parent. ``tag`` starts the random part (one
+        run's copies, to remove together: ``discard_temps``).
+        """
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        return self.tmp_dir / f"{os.getpid()}-{secrets.token_hex(6)}{suffix}"
+        return self.tmp_dir / f"{owner or os.getpid()}-{tag}{secrets.token_hex(6)}{suffix}"
+
+    def discard_temps(self, tag: str, *, owner: int | None = None) -> None:
+        """Remove the copies in tmp/ of one run (``tag``) of ``owner`` (this process by default)."""
+        for path in self.tmp_dir.glob(f"{owner or os.getpid()}-{tag}*"):
+            path.unlink(missing_ok=True)
+
+    def write_copy(self, data: bytes, *, owner: int, tag: str = "") -> Copy:
+        """``data`` (a file's bytes, read once to hash and extract them) written into tmp/,
+        read-only, not yet fsynced: ``put_group`` makes it durable with its group."""
+        tmp = self.temp_path(owner=owner, tag=tag)
+        try:
+            with open(tmp, "xb") as f:
+                f.write(data)
+                os.fchmod(f.fileno(), 0o444)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return Copy(tmp, hashlib.sha256(data).hexdigest(), len(data))
 
     def absolute(self, stored_path: str) -> Path:
         return self.archive / stored_path
@@ -207,51 +245,54 @@ class FileStore:
             raise SourceError(source, "the file changed while it was being added; try again")
         return tmp, sha, size
 
-    def put_group(self, sources: Sequence[tuple[Path, str | None]]) -> list[StoredFile | SourceError]:
+    def put_group(self, sources: Sequence[tuple[Path, str | None] | tuple[Path, Copy]]) -> list[StoredFile | SourceError]:
         """Copy many files in, made durable together; one result per source, in order.
 
-        Each is copied into tmp/ (hashed on the way and checked against its expected
-        SHA-256), then the copies are fsynced together, renamed to their content paths
-        (a file already stored intact is kept, the copy dropped), and each folder they went
-        into is fsynced once. Only then may their catalog rows be written: a row never
-        points at a file a crash could lose. A source that cannot be read, or that changed,
-        is its ``SourceError`` in the list; an ``OSError`` of the archive itself (a full
-        disk) is raised after this group's copies are removed.
+        A source is ``(path, expected SHA-256 or None)``, copied into tmp/ here (hashed on
+        the way and checked), or ``(path, Copy)`` already written into tmp/ by a reader (the
+        bytes it hashed and extracted). The copies are fsynced together, renamed to their
+        content paths (a file already stored intact is kept, the copy dropped), and each
+        folder they went into is fsynced once. Only then may their catalog rows be written:
+        a row never points at a file a crash could lose. A source that cannot be read, or
+        that changed, is its ``SourceError`` in the list; an ``OSError`` of the archive itself
+        (a full disk) is raised after this group's copies are removed.
         """
-        copies: list[tuple[Path, str, int] | SourceError] = []
+        copies: list[Copy | SourceError] = []
         new_store = not self.files_dir.is_dir()
         try:
-            for source, expected in sources:
+            for source, given in sources:
+                if isinstance(given, Copy):
+                    copies.append(given)
+                    continue
                 try:
-                    copies.append(self._copy_to_tmp(Path(source), expected))
+                    copies.append(Copy(*self._copy_to_tmp(Path(source), given)))
                 except SourceError as e:
                     copies.append(e)
-            _sync_all([c[0] for c in copies if not isinstance(c, SourceError)])
+            _sync_all([c.tmp for c in copies if isinstance(c, Copy)])
             results: list[StoredFile | SourceError] = []
             folders: set[Path] = set()
             for (source, _), copy in zip(sources, copies):
                 if isinstance(copy, SourceError):
                     results.append(copy)
                     continue
-                tmp, sha, size = copy
-                rel = self.relative_path(sha, Path(source).suffix)
+                rel = self.relative_path(copy.sha256, Path(source).suffix)
                 dest = self.absolute(rel)
-                if dest.exists() and hash_file(dest) == sha:
-                    tmp.unlink()
+                if dest.exists() and hash_file(dest) == copy.sha256:
+                    copy.tmp.unlink()
                 else:
                     if not dest.parent.is_dir():
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         folders.add(dest.parent.parent)  # the new folder's own entry
-                    os.replace(tmp, dest)
+                    os.replace(copy.tmp, dest)
                     folders.add(dest.parent)
-                results.append(StoredFile(sha256=sha, stored_path=rel, size=size))
+                results.append(StoredFile(sha256=copy.sha256, stored_path=rel, size=copy.size))
             if new_store:
                 folders.add(self.archive)
             _sync_all(sorted(folders))
         except BaseException:
             for copy in copies:
-                if not isinstance(copy, SourceError):
-                    copy[0].unlink(missing_ok=True)
+                if isinstance(copy, Copy):
+                    copy.tmp.unlink(missing_ok=True)
             raise
         return results
 
