@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -309,3 +310,355 @@ def test_the_tuned_whoosh_writer_writes_the_postings_of_the_stock_one(tmp_path: 
         assert stock.stored_fields(n) == tuned.stored_fields(n)
         for fieldname in ("content", "exact", "agency"):
             assert stock.doc_field_length(n, fieldname) == tuned.doc_field_length(n, fieldname)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+ENGINES = ["whoosh", "tantivy"]
+QUERIES = ["khen thưởng", "quyet dinh", "Nguyễn Văn Bảy", '"giấy khen"', "05/QĐ-SNV", "dot 7", "thi đua year:2026"]
+
+
+def rows_of(ws: Workspace) -> list[dict]:
+    """Every catalog row, text included, without what differs from one add to another (the time)."""
+    conn = sqlite3.connect(ws.catalog_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = [dict(row) for row in conn.execute("SELECT * FROM archive_documents ORDER BY id")]
+    finally:
+        conn.close()
+    for row in rows:
+        row.pop("added_at")
+    return rows
+
+
+def hits_of(ws: Workspace) -> dict[str, list[tuple]]:
+    """The hits of each query, equal scores in id order (how the engine breaks a tie depends on
+    how its segments were written)."""
+    found = {q: service.search(ws, q, limit=1000) for q in QUERIES}  # every hit: ties cut nowhere
+    return {q: sorted((-round(h.score, 3), h.id, h.filename, h.number, h.snippet) for h in hits)
+            for q, hits in found.items()}
+
+
+def verify_clean(ws: Workspace) -> None:
+    from paperwork.archive.upkeep import verify
+
+    report = verify(ws)
+    assert report.ok, [p.message for p in report.problems]
+
+
+@pytest.fixture
+def small_groups(monkeypatch):
+    """Groups of 5 files, and worker processes from 8 files: the paths of a long add, on a short one."""
+    monkeypatch.setattr(ingest_module, "GROUP", 5)
+    monkeypatch.setattr(ingest_module, "POOL_FROM", 8)
+    from paperwork.archive.engines import whoosh_engine
+
+    monkeypatch.setattr(whoosh_engine.WhooshBulk, "SEGMENT", 12)
+
+
+# --------------------------------------------------------------------------- the ways in agree
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_add_on_workers_in_groups_gives_the_rows_and_hits_of_an_add_in_this_process(
+        engine: str, tmp_path: Path, small_groups, monkeypatch, pdfs: dict[str, Path]) -> None:
+    """Worker processes, groups of 5, Whoosh's builder process: the same catalog and search
+    results as reading every file here, one group (and the same ids, in the files' order)."""
+    files = [*make_many(tmp_path / "in", 30), pdfs["quyet-dinh"], pdfs["giay-moi"]]
+    files.insert(7, files[3])  # the same bytes twice
+    profile = f'[archive]\nengine = "{engine}"\n'
+    pooled = make_workspace(tmp_path / "pooled", profile)
+    report = service.add_files(pooled, files)
+    assert not report.failed and report.index_error is None
+    assert [r.source_path for r in report.added] == files
+    assert report.added[7].duplicate and report.added[7].record.id == report.added[3].record.id
+
+    monkeypatch.setattr(ingest_module, "POOL_FROM", 10**6)
+    monkeypatch.setattr(ingest_module, "GROUP", 10**6)
+    here = make_workspace(tmp_path / "here", profile)
+    again = service.add_files(here, files)
+    assert [(r.record.id, r.duplicate) for r in again.added] == [(r.record.id, r.duplicate) for r in report.added]
+    assert rows_of(pooled) == rows_of(here)
+    assert hits_of(pooled) == hits_of(here)
+    verify_clean(pooled)
+    verify_clean(here)
+    assert not list((pooled.archive / "tmp").iterdir())
+
+
+def _batch(root: Path, engine: str, count: int) -> tuple[Workspace, list[Path]]:
+    ws_root = init_workspace_cli(root)
+    with open(ws_root / "paperwork.toml", "r+", encoding="utf-8") as f:
+        text = f.read().replace('engine = "whoosh"', f'engine = "{engine}"')
+        f.seek(0), f.write(text), f.truncate()
+    docs = [{"kind": "reward-decision", "data": decision_data(i), "output": f"qd-{i:02d}.docx"}
+            for i in range(1, count + 1)]
+    manifest = ws_root / "m.yaml"
+    manifest.write_text(yaml.safe_dump({"documents": docs}, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--workspace", str(ws_root), "batch", str(manifest), "-o",
+                                      str(ws_root / "out"), "--issue", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    return load_workspace(ws_root), sorted((ws_root / "out").glob("qd-*.docx"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_batch_and_archive_add_give_the_same_rows_and_hits(engine: str, tmp_path: Path, monkeypatch) -> None:
+    """The batch archives each document with the text its render worker read off the rendered
+    bytes, without reading the file again; adding the same files with the same metadata, or
+    with `archive add` (metadata read off the text), gives the same rows and the same hits."""
+    from paperwork.archive import extract as extract_module
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("the batch's archive stage read a file it had just rendered")
+
+    with monkeypatch.context() as patched:  # in this process: the render workers are others
+        patched.setattr(ingest_module, "extract_data", not_here)
+        patched.setattr(ingest_module, "extract", not_here)
+        patched.setattr(extract_module, "extract_data", not_here)
+        batch_ws, files = _batch(tmp_path / "batch", engine, 12)
+    batch_rows = rows_of(batch_ws)
+    assert len(batch_rows) == 12 and all(r["source"] == "generated" for r in batch_rows)
+    for row, path in zip(batch_rows, files):
+        assert row["text"] == extract(path).text  # the same text as reading the file
+
+    profile = f'[archive]\nengine = "{engine}"\n'
+    same_meta = make_workspace(tmp_path / "meta", profile)
+    metas = [DocumentMeta(type=r["type"], number=r["number"], date=__import__("datetime").date.fromisoformat(r["date"]),
+                          agency=r["agency"], title=r["title"], signer=r["signer"]) for r in batch_rows]
+    report = service.add_documents(same_meta, list(zip(files, metas)), source="generated")
+    assert not report.failed and report.index_error is None
+    assert rows_of(same_meta) == batch_rows
+    assert hits_of(same_meta) == hits_of(batch_ws)
+
+    added = make_workspace(tmp_path / "add", profile)
+    result = CliRunner().invoke(cli, ["--workspace", str(added.root), "archive", "add", "--source", "generated",
+                                      *map(str, files)])
+    assert result.exit_code == 0, result.output
+    add_rows = rows_of(added)
+    # What `archive add` reads off the text that the batch was given: the same type, number and date;
+    # the agency as the header prints it, the trích yếu as the text breaks it.
+    keys = ("id", "sha256", "filename", "stored_path", "size", "pages", "source", "text", "ocr", "type", "number",
+            "date")
+    assert [{k: r[k] for k in keys} for r in add_rows] == [{k: r[k] for k in keys} for r in batch_rows]
+    # The same documents found (scores differ a little: the agency is part of the text searched).
+    assert {q: sorted(h[1:4] for h in hits) for q, hits in hits_of(added).items()} == \
+        {q: sorted(h[1:4] for h in hits) for q, hits in hits_of(batch_ws).items()}
+    for ws in (batch_ws, same_meta, added):
+        verify_clean(ws)
+
+
+# --------------------------------------------------------------------------- the store's groups
+
+
+def test_put_group_stores_in_order_and_reports_each_bad_source(tmp_path: Path) -> None:
+    files = FileStore(tmp_path / "archive")
+    a, b = make_many(tmp_path / "in", 2)
+    missing = tmp_path / "in" / "gone.docx"
+    wrong = (b, "0" * 64)  # changed since it was hashed
+    first = files.put_group([(a, None), (missing, None), wrong, (b, None)])
+    assert [type(r).__name__ for r in first] == ["StoredFile", "SourceError", "SourceError", "StoredFile"]
+    assert first[1].reason == "cannot read: No such file or directory"
+    assert first[2].reason == "the file changed while it was being added; try again"
+    for stored, source in ((first[0], a), (first[3], b)):
+        assert files.absolute(stored.stored_path).read_bytes() == source.read_bytes()
+        assert not os.access(files.absolute(stored.stored_path), os.W_OK) or os.geteuid() == 0
+        assert oct(files.absolute(stored.stored_path).stat().st_mode & 0o777) == "0o444"
+    again = files.put_group([(a, first[0].sha256)])  # stored already: kept, the copy dropped
+    assert again == [first[0]]
+    assert list(files.tmp_dir.iterdir()) == []
+
+
+def test_a_reader_s_copy_is_stored_as_it_was_read(tmp_path: Path) -> None:
+    files = FileStore(tmp_path / "archive")
+    source = make_document(tmp_path / "qd.docx")
+    copy = files.write_copy(source.read_bytes(), owner=os.getpid(), tag="t1")
+    source.write_bytes(b"changed after it was read")  # what was read is what is stored
+    [stored] = files.put_group([(source, copy)])
+    assert stored.sha256 == copy.sha256
+    assert extract(files.absolute(stored.stored_path)).text.startswith("UBND TỈNH CÀ MAU")
+    files.write_copy(b"never put in place", owner=os.getpid(), tag="t2")
+    files.discard_temps("t2")
+    assert list(files.tmp_dir.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- locks
+
+
+def test_a_whoosh_add_holds_no_lock_while_it_writes_its_segment(tmp_path: Path, monkeypatch) -> None:
+    """Another writer commits while a long add is still writing its segment (outside the lock)."""
+    import threading
+
+    from paperwork.archive.engines import whoosh_writing
+    from paperwork.archive.index import IndexDocument, create_index, open_index
+
+    path = tmp_path / "index"
+    create_index(path, "whoosh").close()
+    writing, may_finish = threading.Event(), threading.Event()
+    real_build = whoosh_writing.build
+
+    def slow_build(*args, **kwargs):
+        writing.set()
+        assert may_finish.wait(30)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(whoosh_writing, "build", slow_build)
+    long_add = open_index(path, "whoosh", lock_timeout=5)
+    doc = lambda i: IndexDocument(i, f"d{i}.docx", "t", "Quyết định", f"{i}/QĐ", "2026-01-02", "SNV", f"nội dung maso{i}")
+    thread = threading.Thread(target=long_add.add, args=([doc(1)],))
+    thread.start()
+    assert writing.wait(30)
+    monkeypatch.setattr(whoosh_writing, "build", real_build)
+    other = open_index(path, "whoosh", lock_timeout=0.5)  # gives up after half a second
+    assert other.add([doc(2)]) == 1
+    may_finish.set()
+    thread.join(30)
+    other.close()
+    long_add.close()
+    with open_index(path, "whoosh") as index:
+        assert index.ids() == {1, 2}
+
+
+# --------------------------------------------------------------------------- kill -9 and full disks
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from paperwork.archive import ingest, service, store
+    from paperwork.archive.engines import whoosh_engine
+    from paperwork.config import load_workspace
+
+    ws_root, listing, stage, acks = sys.argv[1:5]
+    ingest.GROUP, ingest.POOL_FROM, whoosh_engine.WhooshBulk.SEGMENT = 5, 8, 10
+    calls = {"n": 0}
+
+    def die_on_third(real):
+        def wrapper(*args, **kwargs):
+            calls["n"] += 1
+            result = real(*args, **kwargs)
+            if calls["n"] == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return result
+        return wrapper
+
+    if stage == "stored":  # a group's files in place, its rows not written
+        store.FileStore.put_group = die_on_third(store.FileStore.put_group)
+    elif stage == "catalogued":  # a group's rows committed, its index entries not
+        store.Catalog.insert_many = die_on_third(store.Catalog.insert_many)
+
+    def progress(n):  # acknowledged: written down (and synced) before the next group starts
+        with open(acks, "a") as f:
+            f.write(f"{n}\\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    ws = load_workspace(Path(ws_root))
+    service.add_files(ws, [Path(p) for p in Path(listing).read_text().splitlines()], progress=progress)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("stage", ["stored", "catalogued", "mid-stream"])
+def test_kill_9_in_a_grouped_add_loses_no_acknowledged_document(engine: str, stage: str, tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", f'[archive]\nengine = "{engine}"\n')
+    files = make_many(tmp_path / "in", 40, prefix="g")
+    listing = tmp_path / "files.txt"
+    listing.write_text("\n".join(map(str, files)), encoding="utf-8")
+    acks = tmp_path / "acks.txt"
+    process = subprocess.Popen([sys.executable, "-c", KILLER, str(ws.root), str(listing), stage, str(acks)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if stage == "mid-stream":
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if acks.exists() and sum(map(int, acks.read_text().split())) >= 12:
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.005)
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL, process.stderr.read().decode()
+
+    acknowledged = sum(map(int, acks.read_text().split())) if acks.exists() else 0
+    assert acknowledged >= 10
+    catalogued = {r["filename"]: r for r in rows_of(ws)}
+    for path in files[:acknowledged]:  # groups are written, and acknowledged, in the files' order
+        assert path.name in catalogued, path.name
+        stored = ws.archive / catalogued[path.name]["stored_path"]
+        assert stored.read_bytes() == path.read_bytes()
+
+    runner = CliRunner()
+    described = runner.invoke(cli, ["--workspace", str(ws.root), "archive", "verify"])
+    assert described.exit_code in (0, 1) and "Traceback" not in described.output, described.output
+    repaired = runner.invoke(cli, ["--workspace", str(ws.root), "archive", "reindex"])
+    assert repaired.exit_code == 0, repaired.output
+    verify_clean(ws)
+    after = {r["filename"]: r["id"] for r in rows_of(ws)}
+    assert set(catalogued) <= set(after)
+    for path in files:
+        if path.name in after:
+            word = f"maso{path.stem.split('-')[0]}{int(path.stem.split('-')[1])}"
+            assert [h.id for h in service.search(ws, word)] == [after[path.name]], word
+    again = runner.invoke(cli, ["--workspace", str(ws.root), "archive", "add", *map(str, files)])
+    assert again.exit_code == 0, again.output
+    assert len(rows_of(ws)) == len(files)
+    verify_clean(ws)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 16 MB tmpfs, mounted for the test (root only: CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], check=True)
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path, leave: int) -> Path:
+    """Fill the file system of ``folder``, leaving about ``leave`` bytes; the ballast file."""
+    st = os.statvfs(folder)
+    ballast = folder / "ballast"
+    with open(ballast, "wb") as f:
+        try:
+            f.write(b"\0" * (st.f_bavail * st.f_frsize - leave))
+        except OSError:
+            pass
+    return ballast
+
+
+GROUPED_CLI = ("from paperwork.archive import ingest; ingest.GROUP, ingest.POOL_FROM = 4, 8;"
+               " from paperwork.cli import main; main()")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_full_disk_inside_a_grouped_add_is_one_line(engine: str, small_disk: Path, tmp_path: Path) -> None:
+    """The disk fills in the middle of a long add (the copies read ahead, the store, the catalog or
+    the index of some group): one line naming the cause; what was catalogued is kept, and once
+    space is freed reindex ends clean and the same command adds the rest."""
+    ws = make_workspace(small_disk / "ws", f'[archive]\nengine = "{engine}"\n')
+    files = make_many(tmp_path / "in", 60, prefix="d")  # ~37 KB each: the disk takes about half
+    ballast = fill(small_disk, leave=1_300_000)
+    result = subprocess.run([sys.executable, "-c", GROUPED_CLI, "--workspace", str(ws.root), "archive", "add",
+                             *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "No space left on device" in lines[0], lines
+    assert "Traceback" not in result.stderr
+    kept = rows_of(ws)
+    assert len(kept) < len(files)
+    ballast.unlink()
+    runner = CliRunner()
+    repaired = runner.invoke(cli, ["--workspace", str(ws.root), "archive", "reindex"])
+    assert repaired.exit_code == 0, repaired.output
+    verify_clean(ws)
+    after = rows_of(ws)
+    assert after[:len(kept)] == kept
+    again = runner.invoke(cli, ["--workspace", str(ws.root), "archive", "add", *map(str, files)])
+    assert again.exit_code == 0, again.output
+    assert len(rows_of(ws)) == len(files)
+    verify_clean(ws)
