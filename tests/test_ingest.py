@@ -662,3 +662,27 @@ def test_a_full_disk_inside_a_grouped_add_is_one_line(engine: str, small_disk: P
     assert again.exit_code == 0, again.output
     assert len(rows_of(ws)) == len(files)
     verify_clean(ws)
+
+
+def test_whoosh_merges_the_segments_of_single_adds_and_leaves_big_ones_to_long_adds(tmp_path: Path) -> None:
+    """Each add is a segment; a command waiting for its add merges only small ones (tiers of 8)."""
+    from whoosh import index as whoosh_index
+
+    from paperwork.archive.engines import whoosh_writing
+    from paperwork.archive.index import IndexDocument, create_index
+    from paperwork.archive.query import parse_query
+
+    path = tmp_path / "index"
+    index = create_index(path, "whoosh")
+    doc = lambda i: IndexDocument(i, f"d{i}.docx", "t", "Quyết định", f"{i}/QĐ", "2026-01-02", "SNV", f"maso{i} thi đua")
+    for i in range(1, 41):
+        index.add([doc(i)])
+    sizes = sorted(s.doc_count() for s in whoosh_index.open_dir(str(path))._segments())
+    assert sum(sizes) == 40 and len(sizes) < whoosh_writing.MERGE_FACTOR + 2, sizes
+    big = [doc(i) for i in range(100, 100 + 900)]
+    for start in range(0, 900, 100):  # no inline merge of more than INLINE_MERGE documents
+        index.add(big[start:start + 100])
+    sizes = [s.doc_count() for s in whoosh_index.open_dir(str(path))._segments()]
+    assert max(sizes) <= whoosh_writing.INLINE_MERGE and len(sizes) >= 900 // whoosh_writing.INLINE_MERGE + 1
+    assert index.count() == 940 and [h.id for h in index.search(parse_query("maso150"))] == [150]
+    index.close()

@@ -22,7 +22,9 @@ segment (16 segments made searches 2.5× slower than one); merging costs about h
 When a size tier (up to ``TIER_BASE`` documents, then ``MERGE_FACTOR`` times more each tier)
 holds ``MERGE_FACTOR`` segments, they are merged into one in the scratch folder, outside the
 lock, and swapped in under it if no other writer changed them meanwhile; otherwise the merge is
-dropped (it was a copy: nothing is lost). Each document is so merged about once per tier.
+dropped (it was a copy: nothing is lost). Each document is so merged about once per tier. A
+short add, whose command waits for it, merges at most ``INLINE_MERGE`` documents (the tiny
+segments of single renders); the builder of a long add, which runs beside it, merges any.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ __all__ = [
 LIMIT_MB = 256  # the scratch writer's posting pool: a group of documents never spills to disk
 TIER_BASE = 256  # tier 0: segments of up to this many documents
 MERGE_FACTOR = 8  # segments of one tier merged together; each tier this many times the last
+# A merge made by a short add (``render``, a batch's group) while its command waits: small
+# segments only (a merge costs about half of indexing). Long adds (the builder process) and
+# ``reindex`` make the others.
+INLINE_MERGE = 512
 _SCRATCH = ".{name}.add-{pid}-"
 
 
@@ -103,14 +109,21 @@ def _tier(documents: int) -> int:
     return tier
 
 
-def to_merge(segments: Sequence[Any]) -> list[Any]:
-    """The ``MERGE_FACTOR`` smallest segments of the lowest tier holding that many, or none."""
+def to_merge(segments: Sequence[Any], limit: int | None = None) -> list[Any]:
+    """The ``MERGE_FACTOR`` smallest segments of the lowest tier holding that many, or none.
+
+    With ``limit`` (documents), only a merge of at most that many (the small ones of the tier).
+    """
     tiers: dict[int, list[Any]] = defaultdict(list)
     for segment in segments:
         tiers[_tier(segment.doc_count())].append(segment)
     for tier in sorted(tiers):
-        if len(tiers[tier]) >= MERGE_FACTOR:
-            return sorted(tiers[tier], key=lambda s: s.doc_count())[:MERGE_FACTOR]
+        smallest = sorted(tiers[tier], key=lambda s: s.doc_count())[:MERGE_FACTOR]
+        if limit is not None:
+            while smallest and sum(s.doc_count() for s in smallest) > limit:
+                smallest.pop()
+        if len(smallest) >= MERGE_FACTOR:
+            return smallest
     return []
 
 
@@ -214,18 +227,20 @@ class Built:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def build(index: Path, ix: Any, docs: Sequence[dict[str, Any]], *, merge: bool = True) -> Built:
+def build(
+    index: Path, ix: Any, docs: Sequence[dict[str, Any]], *, merge_limit: int | None = INLINE_MERGE
+) -> Built:
     """Write ``docs`` (Whoosh fields) as one segment, and the merge the index needs, beside ``index``.
 
     Takes no lock: reads the latest table of contents as a searcher does. Merging segments that
-    another writer removes meanwhile fails quietly (the merge is skipped).
+    another writer removes meanwhile fails quietly (the merge is skipped). ``merge_limit``: the
+    most documents merged here (None: any merge due).
     """
     folder = Path(tempfile.mkdtemp(prefix=_SCRATCH.format(name=index.name, pid=os.getpid()), dir=index.parent))
     built = Built(folder, ix.indexname)
     try:
         scratch = whoosh_index.create_in(str(folder), ix.schema, indexname=ix.indexname)
-        if merge:
-            _merge_into(built, scratch, ix)
+        _merge_into(built, scratch, ix, merge_limit)
         built.segment = _write(scratch, docs=docs)
         scratch.close()
     except BaseException:
@@ -234,8 +249,8 @@ def build(index: Path, ix: Any, docs: Sequence[dict[str, Any]], *, merge: bool =
     return built
 
 
-def _merge_into(built: Built, scratch: Any, ix: Any) -> None:
-    sources = to_merge(ix._read_toc().segments)
+def _merge_into(built: Built, scratch: Any, ix: Any, limit: int | None) -> None:
+    sources = to_merge(ix._read_toc().segments, limit)
     if not sources:
         return
     readers = []
@@ -290,7 +305,7 @@ def _builder_main(conn: Any, index: str, merge: bool) -> None:
                     writer._finish()
                     writer = None
                     if merge:
-                        _merge_into(built, whoosh_index.open_dir(str(built.folder), indexname=ix.indexname), ix)
+                        _merge_into(built, whoosh_index.open_dir(str(built.folder), indexname=ix.indexname), ix, None)
                     conn.send(("built", built))
                     built = None
                 else:
