@@ -104,8 +104,14 @@ def all_paragraphs(doc: Document):
     yield from iter_paragraphs(doc)
 
 
+def flat(text: str) -> str:
+    """A paragraph's text with its line breaks as spaces: paperwork breaks centred lines where they
+    read well (linebreak.py), which is layout, not content."""
+    return text.replace("\n", " ")
+
+
 def full_text(doc: Document) -> str:
-    parts = [p.text for p in all_paragraphs(doc)]
+    parts = [flat(p.text) for p in all_paragraphs(doc)]
     for section in doc.sections:
         for hdr in (section.header, section.first_page_header):
             parts.extend(p.text for p in hdr.paragraphs)
@@ -113,7 +119,7 @@ def full_text(doc: Document) -> str:
 
 
 def find(doc: Document, predicate) -> list:
-    return [p for p in all_paragraphs(doc) if predicate(p.text)]
+    return [p for p in all_paragraphs(doc) if predicate(flat(p.text))]
 
 
 def one(doc: Document, predicate, what: str):

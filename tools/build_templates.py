@@ -33,9 +33,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, Twips
 
 FONT = "Times New Roman"
-TEXT_WIDTH_MM = 165  # A4 210 - left 30 - right 15
-LEFT_COL_MM, RIGHT_COL_MM = 66, 99  # header table (spec §1.14)
-CELL_PAD_MM = 1.9 * 2  # Word's default left + right cell margins
+# The page geometry is the package's (paperwork/layout.py): the kinds break centred text to it.
+from paperwork.layout import CELL_PAD_MM, LEFT_COL_MM, MOTTO, MOTTO_RULE_MM, RIGHT_COL_MM, TEXT_WIDTH_MM  # noqa: E402
 CENTER, LEFT, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.CENTER,
     WD_ALIGN_PARAGRAPH.LEFT,
@@ -344,10 +343,14 @@ def header_block(doc, *, with_date: bool = True) -> None:
     para(left, "{{ parent }}", 12, align=CENTER, after=0)
     tag(left, "{%p endif %}")
     para(left, "{{ agency }}", 12, bold=True, align=CENTER, after=0)
-    rule(left, 25, LEFT_COL_MM - CELL_PAD_MM)
+    # 2/5 of the agency's longest line (Phụ lục I: 1/3 to 1/2), measured by the context.
+    agency_rule = rule(left, 25, LEFT_COL_MM - CELL_PAD_MM)
+    ind = agency_rule._p.get_or_add_pPr().find(qn("w:ind"))
+    ind.set(qn("w:left"), "{{ agency_rule_indent }}")
+    ind.set(qn("w:right"), "{{ agency_rule_indent }}")
     para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=CENTER, after=0)
-    para(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True, align=CENTER, after=0)
-    rule(right, 62, RIGHT_COL_MM - CELL_PAD_MM)
+    para(right, MOTTO, 13, bold=True, align=CENTER, after=0)
+    rule(right, MOTTO_RULE_MM, RIGHT_COL_MM - CELL_PAD_MM)  # as long as the motto (Phụ lục I)
     num_cell, date_cell = t.rows[1].cells
     para(num_cell, "{{ number_line }}", 13, align=CENTER, before=6, after=0)
     if with_date:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..models import Awardee, CertificateInput
 from ..vietnamese import date_line, date_phrase, number_symbol, upper_vi
+from ..layout import CERT_TEXT_MM, centred
 from .common import Issue, signer_block
 
 # Decree 30 gives Bằng khen / Giấy khen no type abbreviation, and the register
@@ -28,8 +29,8 @@ def _page(awardee: Awardee) -> dict:
 
 def build(doc: CertificateInput, issue: Issue) -> dict:
     return {
-        "authority": upper_vi(doc.issuer_title),
-        "award": upper_vi(doc.award),
+        "authority": centred(upper_vi(doc.issuer_title), CERT_TEXT_MM, 16),
+        "award": centred(upper_vi(doc.award), CERT_TEXT_MM, 40),
         "achievement": doc.achievement,
         "decision_line": decision_line(doc),
         "date_line": date_line(doc.place, doc.date or doc.decision.date),

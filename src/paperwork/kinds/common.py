@@ -10,6 +10,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..layout import (
+    CELL_PAD_MM,
+    LEFT_COL_MM,
+    SIGNER_COL_MM,
+    TITLE_WIDTH_MM,
+    agency_rule_indent,
+    centred,
+    centred_lines,
+)
 from ..models import Agency, DocumentInput, Signer
 from ..vietnamese import date_line, date_phrase, number_line, number_symbol, upper_vi
 
@@ -55,9 +64,13 @@ def symbol(agency: Agency, type_symbol: str | None) -> str:
 
 
 def header(doc: DocumentInput, issue: Issue, type_symbol: str | None, *, numbered: bool = True) -> dict:
+    column = LEFT_COL_MM - CELL_PAD_MM
+    agency = centred(upper_vi(doc.agency.name), column, 12, keep=(doc.place,))
     return {
-        "parent": upper_vi(doc.agency.parent) if doc.agency.parent else "",
-        "agency": upper_vi(doc.agency.name),
+        "parent": centred(upper_vi(doc.agency.parent), column, 12, bold=False, keep=(doc.place,))
+        if doc.agency.parent else "",
+        "agency": agency,
+        "agency_rule_indent": agency_rule_indent(agency),
         "number_line": number_line(issue.number, symbol(doc.agency, type_symbol)) if numbered else "",
         "date_line": date_line(doc.place, issue.shown_date, year=issue.year),
     }
@@ -69,10 +82,21 @@ def reference(issue: Issue, type_symbol: str, doc: DocumentInput) -> str:
     return f"{num} {date_phrase(issue.shown_date, year=issue.year)}"
 
 
-def signer_block(signer: Signer) -> dict:
+def signer_lines(lines: Sequence[str], *, width_mm: float = SIGNER_COL_MM - CELL_PAD_MM,
+                 size_pt: float = 14, keep: Sequence[str | None] = ()) -> list[str]:
+    """Signer title lines (KT., the title, the unit), each broken where it reads well."""
+    return [part for line in lines for part in centred_lines(line, width_mm, size_pt, keep=keep)]
+
+
+def signer_block(signer: Signer, *, keep: Sequence[str | None] = ()) -> dict:
     lines = [upper_vi(signer.authority)] if signer.authority else []
     lines.append(upper_vi(signer.title))
-    return {"lines": lines, "name": signer.name}
+    return {"lines": signer_lines(lines, keep=keep), "name": signer.name}
+
+
+def title_lines(text: str, *, size_pt: float = 14, keep: Sequence[str | None] = ()) -> str:
+    """A centred title or trích yếu (14 bold), broken evenly, never a word alone below."""
+    return centred(text, TITLE_WIDTH_MM, size_pt, keep=keep)
 
 
 def punctuate(items: Sequence[str], *, last: str = ".", sep: str = ";") -> list[str]:

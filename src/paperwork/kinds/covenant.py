@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..models import CovenantInput
 from ..vietnamese import count_str, upper_vi
-from .common import Issue, header, punctuate, recipients, signer_block
+from ..layout import CELL_PAD_MM, SIGNER_COL_MM, centred
+from .common import Issue, header, punctuate, recipients, signer_block, title_lines
 
 # Not one of Decree 30's 29 types: the symbol is the cluster's choice (spec §2.1).
 TYPE_SYMBOL = "GƯTĐ"
@@ -26,7 +27,8 @@ def build(doc: CovenantInput, issue: Issue) -> dict:
 
     # Two blocks a row; an odd last block stands alone, centred. The last row
     # (pair or single) is the one the template keeps with Nơi nhận.
-    blocks = [{"unit": upper_vi(m.unit), **signer_block(m.signer)} for m in doc.members]
+    unit_width = SIGNER_COL_MM - CELL_PAD_MM
+    blocks = [{"unit": centred(upper_vi(m.unit), unit_width, 13), **signer_block(m.signer)} for m in doc.members]
     single = blocks.pop() if len(blocks) % 2 else None
     rows = [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
     last_pair = rows.pop() if single is None else None
@@ -41,8 +43,8 @@ def build(doc: CovenantInput, issue: Issue) -> dict:
     numbered = issue.number is not None
     return {
         **header(doc, issue, TYPE_SYMBOL, numbered=numbered),
-        "title": f"BẢN GIAO ƯỚC THI ĐUA NĂM {year}",
-        "cluster": doc.cluster,
+        "title": title_lines(f"BẢN GIAO ƯỚC THI ĐUA NĂM {year}"),
+        "cluster": title_lines(doc.cluster, keep=(doc.place,)),
         "bases": punctuate(doc.bases),
         "members": punctuate([f"{i}. {m.unit}" for i, m in enumerate(doc.members, start=1)]),
         "intro": f"Các đơn vị thành viên thống nhất ký kết giao ước thi đua năm {year} với các nội dung sau:",

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..models import InvitationInput, Invitee, Person
 from ..vietnamese import date_phrase
-from .common import Issue, header, punctuate, recipients, signer_block
+from .common import Issue, header, punctuate, recipients, signer_block, title_lines
 
 TYPE_SYMBOL = "GM"
 AS_ABOVE = "Như trên"  # the invitee, named in the body (spec §1.12a)
@@ -43,7 +43,7 @@ def build(doc: InvitationInput, issue: Issue) -> dict:
     others = [r for r in doc.recipients if punctuate([r], last="")[0].casefold() != AS_ABOVE.casefold()]
     return {
         **header(doc, issue, TYPE_SYMBOL),
-        "subject": subject_of(doc),
+        "subject": title_lines(subject_of(doc), keep=(doc.place,)),
         "invite_lead": f"{doc.inviter or doc.agency.name} trân trọng kính mời: ",
         "invitee": _who(doc.invitee),
         "lines": lines,

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..models import MinutesInput
 from ..vietnamese import BLANK, date_phrase, format_decimal, upper_vi
-from .common import Issue, header, punctuate, recipients
+from .common import Issue, header, punctuate, recipients, signer_lines, title_lines
 
 TYPE_SYMBOL = "BB"
 
@@ -60,8 +60,8 @@ def build(doc: MinutesInput, issue: Issue) -> dict:
         chair_lines.append(upper_vi(doc.signer.title))
     return {
         **header(doc, issue, TYPE_SYMBOL),
-        "meeting": doc.meeting,
-        "subtitle": doc.subtitle or "",
+        "meeting": title_lines(doc.meeting, keep=(doc.place,)),
+        "subtitle": title_lines(doc.subtitle, keep=(doc.place,)) if doc.subtitle else "",
         "start_line": f"Thời gian bắt đầu: {_clock(doc.start)}, {day}.",
         "place_line": f"Địa điểm: {doc.place}.",
         "guests_heading": "- Đại biểu khách mời:" if guests else "",
@@ -82,7 +82,7 @@ def build(doc: MinutesInput, issue: Issue) -> dict:
         "approval": approval,
         "end_line": end_line,
         "secretary": {"name": doc.secretary.name},
-        "chair": {"lines": chair_lines, "name": doc.chair.name},
+        "chair": {"lines": signer_lines(chair_lines, keep=(doc.place,)), "name": doc.chair.name},
         "recipients": recipients(doc.recipients, doc.filing),
     }
 

@@ -8,7 +8,7 @@ from ..errors import InputError
 from ..models import Awardee, RewardDecisionInput
 from ..money import Reward, Rules, rules_for, shipped_rules
 from ..vietnamese import count_str, format_money, money_in_words, upper_vi
-from .common import Issue, header, punctuate, recipients, reference, signer_block
+from .common import Issue, header, punctuate, recipients, reference, signer_block, title_lines
 
 if TYPE_CHECKING:
     from ..config import Workspace
@@ -158,14 +158,14 @@ def build(doc: RewardDecisionInput, issue: Issue, rules: Rules | None = None) ->
 
     return {
         **header(doc, issue, TYPE_SYMBOL),
-        "title": doc.title,
+        "title": title_lines(doc.title, keep=(doc.place,)),
         "authority_line": upper_vi(doc.issuer_title),
         "bases": punctuate([*doc.bases, *([doc.proposal] if doc.proposal else [])]),
         "articles": [{"head": f"Điều {i}.", **a} for i, a in enumerate(articles, start=1)],
         "closing": f"{_sentence(doc.executors)} chịu trách nhiệm thi hành Quyết định này./.",
         "annexed": annexed,
         "recipients": recipients(doc.recipients, doc.filing),
-        "signer": signer_block(doc.signer),
+        "signer": signer_block(doc.signer, keep=(doc.place,)),
         "annex_title": f"{who} được tặng {doc.award}",
         "annex_ref": f"(Kèm theo Quyết định số {reference(issue, TYPE_SYMBOL, doc)} của {doc.issuer_title})",
         "collectives_heading": groups[0] if collectives else "",
