@@ -198,3 +198,28 @@ def test_log_csv_is_formula_safe(clerk, clerk_ws):
 def test_an_empty_trail(clerk):
     assert ok(clerk("log")) == "No events.\n"
     assert json.loads(ok(clerk("log", "--format", "json"))) == []
+
+
+def test_issue_and_void_are_in_the_trail(clerk_ws) -> None:
+    """Every number issued or withdrawn, by hand or because its file could not be placed, is an event."""
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from conftest import decision_data
+    from paperwork.cli import cli
+
+    import yaml as _yaml
+
+    src = clerk_ws / "qd.yaml"
+    src.write_text(_yaml.safe_dump(decision_data(), allow_unicode=True), encoding="utf-8")
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["--workspace", str(clerk_ws), *map(str, args)])
+
+    assert run("render", "reward-decision", src, "-o", clerk_ws / "a.docx", "--issue").exit_code == 0
+    assert run("register", "void", "1", "--year", "2026", "--reason", "Ban hành nhầm").exit_code == 0
+    log = run("log", "--format", "json")
+    assert log.exit_code == 0, log.output
+    events = [(e["action"], e["object_id"]) for e in _json.loads(log.stdout) if e["object_kind"] == "outgoing"]
+    assert events == [("issue", "2026/QĐ/01"), ("void", "2026/QĐ/01")], events

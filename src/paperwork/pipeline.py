@@ -527,6 +527,7 @@ class _Run:
                 explicit: set[tuple[str, int, int]]) -> dict[int, Any]:
         from .generate import signer_name
         from .kinds.common import symbol
+        from .records import audit
 
         entries: dict[int, Any] = {}
         manifest = str(self.plan.manifest.absolute()) if self.plan.manifest is not None else None
@@ -553,8 +554,13 @@ class _Run:
                     type_name=kind.type_name, title=kind.title_of(doc), signer=signer_name(doc),
                     recipients=list(doc.recipients), output=out, sha256=r.sha256,
                     pending=[(Path(r.staged), p.out.absolute())])
+                e = entries[p.item.index]
+                audit.record(block.connection, "issue", "outgoing", audit.outgoing_object_id(e.year, e.series, e.number),
+                             {"number": e.number_symbol, "date": e.date, "kind": e.kind, "title": e.title,
+                              "output": e.output, "sha256": e.sha256, "replaces": out if p.replaces else None,
+                              "manifest": manifest, "item": p.item.name if manifest is not None else None})
                 if manifest is not None:
-                    block.remember(manifest, p.item.name, p.content, entries[p.item.index])
+                    block.remember(manifest, p.item.name, p.content, e)
         return entries
 
     def place(self, chunk: Sequence[Planned], entries: Mapping[int, Any]) -> dict[int, ItemResult]:

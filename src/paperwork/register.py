@@ -449,6 +449,10 @@ class Register:
                 " WHERE year = ? AND series = ? AND number = ?",
                 (reason, _now(), entry.year, entry.series, entry.number),
             )
+            from .records import audit
+
+            audit.record(conn, "void", "outgoing", audit.outgoing_object_id(entry.year, entry.series, entry.number),
+                         {"number": entry.number_symbol, "reason": reason, "sha256": entry.sha256})
             row = conn.execute(
                 "SELECT * FROM register_entries WHERE year = ? AND series = ? AND number = ?",
                 (entry.year, entry.series, entry.number),
@@ -498,6 +502,10 @@ class Register:
             (nfc(f"không ghi được tệp: {reason}"), _now(), year, series, number),
         )
         conn.execute(f"DELETE FROM {BATCH_TABLE} WHERE year = ? AND series = ? AND number = ?", (year, series, number))
+        from .records import audit
+
+        audit.record(conn, "void", "outgoing", audit.outgoing_object_id(year, series, number),
+                     {"reason": nfc(f"không ghi được tệp: {reason}"), "automatic": True})
 
     def recover(self) -> list[Entry]:
         """Finish what a process killed in mid-issue left (rows with ``placed = 0`` whose writer is gone).
