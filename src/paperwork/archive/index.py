@@ -196,6 +196,11 @@ def _os_errors(path: Path) -> Iterator[None]:
         yield
     except OSError as e:
         raise ArchiveError(f"the search index {path} cannot be written: {e.strerror or e}") from e
+    except ValueError as e:  # tantivy reports its I/O errors as ValueError("An IO error occurred: …")
+        if "IO error" not in str(e):
+            raise
+        cause = str(e).split(": ", 1)[-1].strip("'").split(" (os error")[0]
+        raise ArchiveError(f"the search index {path} cannot be written: {cause}") from e
 
 
 def _remove_abandoned_builds(path: Path) -> None:
