@@ -352,9 +352,9 @@ def small_groups(monkeypatch):
     """Groups of 5 files, and worker processes from 8 files: the paths of a long add, on a short one."""
     monkeypatch.setattr(ingest_module, "GROUP", 5)
     monkeypatch.setattr(ingest_module, "POOL_FROM", 8)
-    from paperwork.archive.engines import whoosh_engine
+    from paperwork.archive.engines import whoosh_writing
 
-    monkeypatch.setattr(whoosh_engine.WhooshBulk, "SEGMENT", 12)
+    monkeypatch.setattr(whoosh_writing.WhooshBulk, "SEGMENT", 12)
 
 
 # --------------------------------------------------------------------------- the ways in agree
@@ -526,11 +526,11 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from paperwork.archive import ingest, service, store
-    from paperwork.archive.engines import whoosh_engine
+    from paperwork.archive.engines import whoosh_writing
     from paperwork.config import load_workspace
 
     ws_root, listing, stage, acks = sys.argv[1:5]
-    ingest.GROUP, ingest.POOL_FROM, whoosh_engine.WhooshBulk.SEGMENT = 5, 8, 10
+    ingest.GROUP, ingest.POOL_FROM, whoosh_writing.WhooshBulk.SEGMENT = 5, 8, 10
     calls = {"n": 0}
 
     def die_on_third(real):

@@ -92,7 +92,7 @@ class DocumentMeta:
     signer: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """One catalog row without its text (``Catalog.text`` reads that)."""
 

@@ -50,8 +50,10 @@ __all__ = ["GROUP", "Incoming", "POOL_FROM", "ingest"]
 
 GROUP = 256  # files per group: one store sync, one catalog transaction, one index commit
 POOL_FROM = 64  # files to read before worker processes pay for their start (~0.3 s)
-TASK = 8  # files per worker task
-AHEAD = 3  # tasks in flight per worker: reading (and its copies in tmp/) runs this far ahead only
+TASK = 16  # files per worker task
+# Tasks in flight per worker: reading (and its copies in tmp/) runs this far ahead, and no more:
+# past a group (the workers go on while a group is written), far short of the whole add.
+AHEAD = 12
 READ_WHOLE = 64 * 1024 * 1024  # a file up to this size is read once (hashed and extracted from memory)
 
 

@@ -68,7 +68,7 @@ __all__ = [
 Progress = Callable[[int], None]  # called with the number of documents just done
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # an add of 100,000 files returns as many
 class AddResult:
     source_path: Path
     record: DocumentRecord
@@ -77,7 +77,7 @@ class AddResult:
     ocr_problems: tuple[str, ...] = ()  # "page 3: OCR ran past 120 s …", "OCR failed: …"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddFailure:
     path: Path
     reason: str

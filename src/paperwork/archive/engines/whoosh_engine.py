@@ -385,10 +385,10 @@ class WhooshIndex(BaseIndex):
             for doc_id in ids:
                 writer.delete_by_term("id", str(doc_id), searcher=searcher)
 
-    def bulk(self) -> WhooshBulk:
+    def bulk(self) -> writing.WhooshBulk:
         """A long add: segments written by a builder process while the adder goes on."""
         writing.remove_abandoned(self.path)
-        return WhooshBulk(self)
+        return writing.WhooshBulk(self)
 
     def delete(self, ids: Iterable[int]) -> None:
         """Remove documents by catalog id (unknown ids are ignored)."""
@@ -483,42 +483,3 @@ class WhooshIndex(BaseIndex):
             self._ix.close()
             self._ix = None
 
-
-class WhooshBulk:
-    """Documents of a long add, written by a builder process (whoosh_writing.Builder) a segment of
-    ``SEGMENT`` at a time, each committed under the lock as soon as it is finished."""
-
-    SEGMENT = 2048
-
-    def __init__(self, index: WhooshIndex):
-        self.index = index
-        self.sent = 0  # documents handed to the builder
-        self.committed = 0  # of them, in the index
-        self._builder = writing.Builder(index.path, self._commit)
-
-    def _commit(self, built: writing.Built, ids: list[int]) -> None:
-        self.index._commit_built(built, ids)
-        self.committed += len(ids)
-
-    def _guard(self, step: Callable[[], None]) -> None:
-        try:
-            step()
-        except OSError as e:
-            self._builder.stop()
-            raise ArchiveError(f"the search index {self.index.path} cannot be written: {e.strerror or e}") from e
-
-    def add(self, docs: Sequence[IndexDocument]) -> None:
-        def step() -> None:
-            self._builder.add(docs)
-            self.sent += len(docs)
-            if self._builder.pending >= self.SEGMENT:
-                self._builder.cut()
-            self._builder.collect()
-
-        self._guard(step)
-
-    def close(self) -> None:
-        self._guard(self._builder.close)
-
-    def abort(self) -> None:
-        self._builder.stop()

@@ -34,7 +34,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,11 +45,12 @@ from whoosh.formats import Frequency, Positions
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 
+from paperwork.errors import ArchiveError
 from paperwork.files import pid_alive
 
 __all__ = [
-    "LIMIT_MB", "MERGE_FACTOR", "TIER_BASE", "Built", "FastFrequency", "FastPositions", "build", "fast_flush",
-    "remove_abandoned", "text_field",
+    "INLINE_MERGE", "LIMIT_MB", "MERGE_FACTOR", "TIER_BASE", "Builder", "Built", "FastFrequency", "FastPositions",
+    "WhooshBulk", "build", "fast_flush", "remove_abandoned", "text_field",
 ]
 
 LIMIT_MB = 256  # the scratch writer's posting pool: a group of documents never spills to disk
@@ -390,3 +391,43 @@ class Builder:
             self._process.terminate()
             self._process.join()
         self._conn.close()
+
+
+class WhooshBulk:
+    """Documents of a long add, written by a builder process (``Builder``) a segment of
+    ``SEGMENT`` at a time, each committed under the lock as soon as it is finished."""
+
+    SEGMENT = 2048
+
+    def __init__(self, index: Any):
+        self.index = index
+        self.sent = 0  # documents handed to the builder
+        self.committed = 0  # of them, in the index
+        self._builder = Builder(index.path, self._commit)
+
+    def _commit(self, built: Built, ids: list[int]) -> None:
+        self.index._commit_built(built, ids)
+        self.committed += len(ids)
+
+    def _guard(self, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except OSError as e:
+            self._builder.stop()
+            raise ArchiveError(f"the search index {self.index.path} cannot be written: {e.strerror or e}") from e
+
+    def add(self, docs: Sequence[Any]) -> None:
+        def step() -> None:
+            self._builder.add(docs)
+            self.sent += len(docs)
+            if self._builder.pending >= self.SEGMENT:
+                self._builder.cut()
+            self._builder.collect()
+
+        self._guard(step)
+
+    def close(self) -> None:
+        self._guard(self._builder.close)
+
+    def abort(self) -> None:
+        self._builder.stop()
