@@ -252,7 +252,7 @@ def add_files(
     it, the OCR text catalogued and indexed. A failed or timed-out OCR is in the
     file's ``ocr_problems``; OCR missing from the machine in ``ocr_unavailable``.
     """
-    return add_documents(ws, ((Path(p), meta) for p in paths), source=source, progress=progress, ocr=ocr)
+    return add_documents(ws, ((p, meta) for p in paths), source=source, progress=progress, ocr=ocr)
 
 
 def add_documents(
