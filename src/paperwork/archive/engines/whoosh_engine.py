@@ -37,7 +37,7 @@ words directly instead of a Token object per word, and a flushing writer reads e
 lengths once instead of once per posting (Whoosh indexes ~60 % faster, same postings). Adds
 write their segment outside the write lock and commit it under the lock in milliseconds,
 with merges of small segments made the same way (whoosh_writing.py); rebuilds write a
-segment of ``REBUILD_SEGMENT`` documents at a time, in memory.
+segment of ``REBUILD_TEXT`` characters of text at a time, in memory.
 
 Segments are written with ``compound=False``: Whoosh copies a compound segment's postings
 into memory every time a searcher opens it (see the baseline figures).
@@ -45,7 +45,6 @@ into memory every time a searcher opens it (see the baseline figures).
 
 from __future__ import annotations
 
-import itertools
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -80,9 +79,11 @@ LIMIT_MB = 128  # posting pool per writer process (rebuilds; adds: whoosh_writin
 EXACT_BOOST = 3.0  # an exact-diacritic match outweighs tf differences of the folded word
 NUMBER_BOOST = 5.0  # a word that is a document number: the document itself first
 FILTER_BOOST = 0.001  # filters barely score (0 would make Whoosh drop the matches)
-# Rebuilds: a segment of this many documents at a time, by one writer whose posting pool holds
-# them all (spilling to disk halved the speed): ~300 docs/s, ~400 MB at most, whatever the count.
-REBUILD_SEGMENT = 4096
+# Rebuilds: a segment at a time, by one writer whose posting pool holds it all (spilling to disk
+# halved the speed), cut at this much text (~3,000 one-page decisions, ~2,400 documents of the
+# search benchmark's corpus): memory stays under ~400 MB whatever the count (whole 4,096-document
+# segments peaked at 635 MB on 5 KB documents).
+REBUILD_TEXT = 12_000_000
 REBUILD_LIMIT_MB = 512
 
 
@@ -266,7 +267,7 @@ def _write_all(
     progress: Callable[[int], None] | None,
     procs: int | None,
 ) -> int:
-    """Add ``docs`` to the fresh index ``ix``: a segment of ``REBUILD_SEGMENT`` documents at a time.
+    """Add ``docs`` to the fresh index ``ix``: a segment of ``REBUILD_TEXT`` characters at a time.
 
     One tuned writer per segment, whose posting pool never spills to disk (spilling halved
     the speed) and whose memory stays flat whatever the count. ``procs`` > 1 uses Whoosh's
@@ -275,16 +276,17 @@ def _write_all(
     procs = procs or 1
     seen: set[int] = set()
     it = iter(docs)
-    while True:
-        chunk = list(itertools.islice(it, REBUILD_SEGMENT if procs == 1 else None))
-        if not chunk:
-            break
+    pending = next(it, None)
+    while pending is not None:
         writer = _writer_for(ix, procs)
+        size = 0
         try:
-            for doc in chunk:
+            while pending is not None and (procs > 1 or size < REBUILD_TEXT):
+                doc, pending = pending, next(it, None)
                 if doc.id in seen:
                     raise ArchiveError(f"document {doc.id} given twice to the index")
                 seen.add(doc.id)
+                size += len(doc.text)
                 writer.add_document(**_fields(doc))
                 if progress and len(seen) % 100 == 0:
                     progress(len(seen))
