@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Workspace, default_jobs
 from ..errors import ArchiveError, InputError
+from ..files import pid_alive
 from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
 from .indexfeed import IndexFeed
 from .service import AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _store
@@ -169,8 +170,15 @@ def _init_worker(catalog_path: str, archive: str, owner: int, tag: str) -> None:
 
 
 def _read_many(paths: list[str]) -> list[_Read]:
+    """One task's files; stops at once when the adding process is gone (killed): its copies would
+    only be leftovers for reindex to remove."""
     w = _WORKER
-    return [_read(Path(p), w["catalog"], w["files"], w["owner"], w["tag"]) for p in paths]
+    reads = []
+    for p in paths:
+        if not pid_alive(w["owner"]):
+            break
+        reads.append(_read(Path(p), w["catalog"], w["files"], w["owner"], w["tag"]))
+    return reads
 
 
 class _Reader:
