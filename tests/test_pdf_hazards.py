@@ -54,24 +54,18 @@ def _signal_all(marker: str, signum: int) -> None:
             pass
 
 
-def _wait_for_soffice_bin(marker: str, child: subprocess.Popen | None = None) -> None:
-    """Until one soffice.bin (soffice -> oosplash -> soffice.bin) has run under ``marker`` for a second.
+def _freeze_when_soffice_bin_runs(marker: str, child: subprocess.Popen | None = None) -> None:
+    """As soon as a soffice.bin runs under ``marker``, freeze every process of that LibreOffice.
 
-    A new profile makes the first soffice.bin exit at once and oosplash start
-    another: the one that stays is the one doing the work.
+    Frozen, it stands for a LibreOffice that hangs; waited for longer, a small document may
+    already be converted, and there would be nothing left to stop.
     """
     deadline = time.monotonic() + 60
-    steady: tuple[int, float] | None = None  # (pid, first seen)
-    while True:
+    while not any("soffice.bin" in cmd for cmd in _processes_with(marker).values()):
         assert child is None or child.poll() is None, child.communicate()
         assert time.monotonic() < deadline, "LibreOffice did not start"
-        pids = [pid for pid, cmd in _processes_with(marker).items() if "soffice.bin" in cmd]
-        if steady is not None and steady[0] in pids:
-            if time.monotonic() - steady[1] >= 1.0:
-                return
-        else:
-            steady = (pids[0], time.monotonic()) if pids else None
-        time.sleep(0.05)
+        time.sleep(0.01)
+    _signal_all(marker, signal.SIGSTOP)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +132,7 @@ def test_any_exception_while_waiting_stops_the_group(
 
     class Failing(subprocess.Popen):
         def communicate(self, *args, **kwargs):
-            _wait_for_soffice_bin(str(private_tmp))
+            _freeze_when_soffice_bin_runs(str(private_tmp))
             raise RuntimeError("interrupted for the test")
 
     monkeypatch.setattr(pdf_module.subprocess, "Popen", Failing)
@@ -189,8 +183,7 @@ def test_ctrl_c_of_the_caller_stops_a_hung_libreoffice(document: Path, tmp_path:
         text=True,
     )
     try:
-        _wait_for_soffice_bin(str(private), child)
-        _signal_all(str(private), signal.SIGSTOP)
+        _freeze_when_soffice_bin_runs(str(private), child)
         child.send_signal(signal.SIGINT)
         _, err = child.communicate(timeout=60)
         left = _processes_with(str(private))
