@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -184,6 +186,51 @@ def rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+@contextmanager
+def transaction(
+    conn: sqlite3.Connection,
+    mapper: Callable[[sqlite3.Error], Exception],
+    prepare: Callable[[sqlite3.Connection], None] | None = None,
+) -> Iterator[sqlite3.Connection]:
+    """One short write transaction on ``conn``, which it closes: ``prepare`` (tables made when
+    missing), BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error; SQLite's errors go
+    through ``mapper`` (each module says "the register is busy" in its own words)."""
+    try:
+        try:
+            if prepare is not None:
+                prepare(conn)
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise mapper(e) from e
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            rollback(conn)
+            if isinstance(exc, sqlite3.Error):
+                raise mapper(exc) from exc
+            raise
+    finally:
+        conn.close()
+
+
+@contextmanager
+def reading(
+    conn: sqlite3.Connection, table: str, mapper: Callable[[sqlite3.Error], Exception]
+) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection, which it closes; None while ``table`` does not exist yet."""
+    try:
+        if not has_table(conn, table):
+            yield None
+            return
+        try:
+            yield conn
+        except sqlite3.Error as e:
+            raise mapper(e) from e
+    finally:
+        conn.close()
 
 
 def ensure_schema(conn: sqlite3.Connection, statements: Iterable[str]) -> None:

@@ -292,41 +292,16 @@ class Register:
         have = {r["name"] for r in conn.execute("PRAGMA table_info(register_entries)")}
         return all(name in have for name, _ in ADDED_COLUMNS)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
-        conn = self._open(write=True)
-        try:
-            self._ensure_schema(conn)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as e:
-                raise _map(e, self.catalog_path) from e
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                db.rollback(conn)
-                if isinstance(exc, sqlite3.Error):
-                    raise _map(exc, self.catalog_path) from exc
-                raise
-        finally:
-            conn.close()
+    def _mapper(self, e: sqlite3.Error) -> RegisterError:
+        return _map(e, self.catalog_path)
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection | None]:
+    def _write(self):
+        """One short write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
+        return db.transaction(self._open(write=True), self._mapper, self._ensure_schema)
+
+    def _read(self):
         """A read-only connection (no lock, nothing created); None while the register has no table."""
-        conn = self._open(write=False)
-        try:
-            if not db.has_table(conn, "register_entries"):
-                yield None
-                return
-            try:
-                yield conn
-            except sqlite3.Error as e:
-                raise _map(e, self.catalog_path) from e
-        finally:
-            conn.close()
+        return db.reading(self._open(write=False), "register_entries", self._mapper)
 
     # -- allocation -----------------------------------------------------------
 

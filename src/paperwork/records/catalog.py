@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,42 +196,17 @@ class DossierCatalog:
                 raise ArchiveError(BUSY_MESSAGE) from e
             raise
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self):
         """One short write transaction (tables made when missing): COMMIT on success, ROLLBACK on error."""
-        conn = self._open(write=True)
-        try:
-            try:
-                if not all(db.has_table(conn, t) for t in TABLES):
-                    db.ensure_schema(conn, SCHEMA)
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as e:
-                raise self._map(e) from e
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                db.rollback(conn)
-                if isinstance(exc, sqlite3.Error):
-                    raise self._map(exc) from exc
-                raise
-        finally:
-            conn.close()
+        return db.transaction(self._open(write=True), self._map, self._prepare)
 
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection | None]:
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        if not all(db.has_table(conn, t) for t in TABLES):
+            db.ensure_schema(conn, SCHEMA)
+
+    def read(self):
         """A read-only connection; None while no dossier was ever planned (the tables do not exist)."""
-        conn = self._open(write=False)
-        try:
-            if not db.has_table(conn, "dossiers"):
-                yield None
-                return
-            try:
-                yield conn
-            except sqlite3.Error as e:
-                raise self._map(e) from e
-        finally:
-            conn.close()
+        return db.reading(self._open(write=False), "dossiers", self._map)
 
     # -- reading --------------------------------------------------------------
 

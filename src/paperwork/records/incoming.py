@@ -36,8 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -229,43 +228,18 @@ class IncomingRegister:
             "SELECT name FROM sqlite_master WHERE name IN (?, ?, ?)", _SCHEMA_OBJECTS)}
         return names == set(_SCHEMA_OBJECTS)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self):
         """One short write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
-        conn = self._open(write=True)
-        try:
-            try:
-                if not self._ready(conn):
-                    db.ensure_schema(conn, SCHEMA)
-                audit.ensure_schema(conn)
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as e:
-                raise self._map(e) from e
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                db.rollback(conn)
-                if isinstance(exc, sqlite3.Error):
-                    raise self._map(exc) from exc
-                raise
-        finally:
-            conn.close()
+        return db.transaction(self._open(write=True), self._map, self._prepare)
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection | None]:
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        if not self._ready(conn):
+            db.ensure_schema(conn, SCHEMA)
+        audit.ensure_schema(conn)
+
+    def _read(self):
         """A read-only connection (no lock, nothing created); None while the register has no table."""
-        conn = self._open(write=False)
-        try:
-            if not db.has_table(conn, TABLE):
-                yield None
-                return
-            try:
-                yield conn
-            except sqlite3.Error as e:
-                raise self._map(e) from e
-        finally:
-            conn.close()
+        return db.reading(self._open(write=False), TABLE, self._map)
 
     # -- reading
 
