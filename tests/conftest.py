@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,31 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
         assert path.is_file(), f"LibreOffice did not write {path}"
     done.write_text(" ".join(result))
     return result
+
+
+# -- a small disk that fills -----------------------------------------------------------------------------
+
+
+@contextmanager
+def small_tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` ("2m") mounted at ``folder`` for the test (root only: CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path, leave: int = 0) -> Path:
+    """Fill the file system of ``folder``, leaving about ``leave`` bytes; the ballast file."""
+    st = os.statvfs(folder)
+    ballast = folder / "ballast"
+    with open(ballast, "wb") as f:
+        try:
+            f.write(b"\0" * max(st.f_bavail * st.f_frsize - leave, 0))
+        except OSError:
+            pass
+    return ballast

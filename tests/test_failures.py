@@ -25,7 +25,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import decision_data, init_workspace_cli
+from conftest import decision_data, fill, init_workspace_cli, small_tmpfs
 from paperwork.cli import cli
 
 PYTHON = sys.executable
@@ -220,26 +220,9 @@ def test_an_issued_document_is_never_overwritten_without_replace(ws: Path) -> No
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    """A 2 MB tmpfs, mounted for the test (root only: CI runs as root)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(folder: Path, leave: int = 0) -> None:
-    """Fill the file system of ``folder``, leaving about ``leave`` bytes."""
-    st = os.statvfs(folder)
-    free = st.f_bavail * st.f_frsize - leave
-    if free > 0:
-        with open(folder / "ballast", "wb") as f:
-            try:
-                f.write(b"\0" * free)
-            except OSError:
-                pass
+    """A 2 MB tmpfs."""
+    with small_tmpfs(tmp_path / "small", "2m") as mount:
+        yield mount
 
 
 def test_render_on_a_full_disk_names_the_cause_and_takes_no_number(ws: Path, small_disk: Path) -> None:

@@ -29,7 +29,7 @@ import pytest
 import yaml
 from archive_docs import make_document, make_many
 from click.testing import CliRunner
-from conftest import decision_data, init_workspace_cli, make_workspace
+from conftest import decision_data, fill, init_workspace_cli, make_workspace, small_tmpfs
 from docx.oxml import parse_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -625,26 +625,9 @@ def test_kill_9_in_a_grouped_add_loses_no_acknowledged_document(engine: str, sta
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    """A 16 MB tmpfs, mounted for the test (root only: CI runs as root)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], check=True)
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(folder: Path, leave: int) -> Path:
-    """Fill the file system of ``folder``, leaving about ``leave`` bytes; the ballast file."""
-    st = os.statvfs(folder)
-    ballast = folder / "ballast"
-    with open(ballast, "wb") as f:
-        try:
-            f.write(b"\0" * (st.f_bavail * st.f_frsize - leave))
-        except OSError:
-            pass
-    return ballast
+    """A 16 MB tmpfs."""
+    with small_tmpfs(tmp_path / "small", "16m") as mount:
+        yield mount
 
 
 GROUPED_CLI = ("from paperwork.archive import ingest; ingest.GROUP, ingest.POOL_FROM = 4, 8;"
