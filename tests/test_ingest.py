@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import sqlite3
@@ -37,8 +36,7 @@ from hypothesis import strategies as st
 from paperwork.archive import ingest as ingest_module
 from paperwork.archive import service
 from paperwork.archive.extract import UnreadableDocumentError, _clean, extract, extract_data
-from paperwork.archive.ingest import Incoming, ingest
-from paperwork.archive.store import DocumentMeta, FileStore, SourceError
+from paperwork.archive.store import DocumentMeta, FileStore
 from paperwork.cli import cli
 from paperwork.config import Workspace, load_workspace
 from paperwork.generate import is_numbered, render_document
