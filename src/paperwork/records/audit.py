@@ -28,12 +28,14 @@ trail as PREMIS events.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS",
+    "acting_as",
     "OBJECT_KINDS",
     "TABLE",
     "Event",
@@ -72,6 +75,22 @@ ACTIONS: dict[str, str] = {
     "incoming add": "accession",  # an arriving document given its số đến
     "incoming route": "dissemination",  # passed to a unit or person to handle
     "incoming done": "metadata modification",  # handled (with the reply, if any)
+    "dossier plan": "creation",  # a year's Danh mục hồ sơ loaded: one event per dossier
+    "dossier file": "metadata modification",  # a document filed into a dossier (or moved to another)
+    "dossier close": "metadata modification",  # a dossier closed (kết thúc) with its end date
+    "sign": "digital signature generation",  # a PDF signed (PAdES) as a person or as the agency
+    "signature check": "digital signature validation",  # the signatures of a file verified
+    # The web page (and the JSON API): who signed in, looked at, took or sent what.
+    "sign in": "authentication",
+    "sign in refused": "authentication",
+    "sign out": "authentication",
+    "view": "access",  # a document's page, preview or text shown
+    "download": "dissemination",  # an original or its PDF/A copy sent to a browser or script
+    "upload": "ingestion",  # a file received through the web page or the API
+    "search": "access",  # a search run (the query is in the details)
+    "restrict": "metadata modification",  # a document's access limited to named users or roles (or opened)
+    "user add": "creation",
+    "user change": "metadata modification",  # password, role, disabled
 }
 
 OBJECT_KINDS = (
@@ -80,6 +99,8 @@ OBJECT_KINDS = (
     "incoming",  # an incoming-register row: "YEAR/NN", e.g. "2026/07"
     "dossier",  # a hồ sơ: its code (Số và ký hiệu hồ sơ), e.g. "01.TCCB"
     "archive",  # the archive as a whole (verify, reindex, engine switch): "catalog"
+    "user",  # a user of the web page: its name
+    "file",  # a file outside the archive (``sign``, ``signature check``): its path
 )
 
 _VIETNAM = "Asia/Ho_Chi_Minh"
@@ -133,8 +154,26 @@ def today() -> dt.date:
     return now().date()
 
 
+_acting_as: contextvars.ContextVar[str | None] = contextvars.ContextVar("paperwork_actor", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(actor: str) -> Iterator[None]:
+    """Within this block (this thread or task only), events name ``actor``: the web page
+    wraps each request in the signed-in user, so the library's own events carry her name."""
+    token = _acting_as.set(user_text(actor, "actor"))
+    try:
+        yield
+    finally:
+        _acting_as.reset(token)
+
+
 def current_actor() -> str:
-    """The OS user running the command (a web page passes its signed-in user instead)."""
+    """The user the library acts for: the one set by ``acting_as`` (the web page's signed-in
+    user), else the OS user running the command."""
+    named = _acting_as.get()
+    if named:
+        return named
     try:
         name = getpass.getuser()
     except Exception:  # no USER/LOGNAME and no passwd entry (a bare container)
