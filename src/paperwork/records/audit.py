@@ -81,13 +81,14 @@ ACTIONS: dict[str, str] = {
     "sign": "digital signature generation",  # a PDF signed (PAdES) as a person or as the agency
     "signature check": "digital signature validation",  # the signatures of a file verified
     # The web page (and the JSON API): who signed in, looked at, took or sent what.
-    "sign in": "authentication",
-    "sign in refused": "authentication",
-    "sign out": "authentication",
-    "view": "access",  # a document's page, preview or text shown
+    # Signing in and out are not events of a record: PREMIS has no type for them ("").
+    "sign in": "",
+    "sign in refused": "",
+    "sign out": "",
+    "view": "displaying",  # a document's page, preview or text shown
     "download": "dissemination",  # an original or its PDF/A copy sent to a browser or script
     "upload": "ingestion",  # a file received through the web page or the API
-    "search": "access",  # a search run (the query is in the details)
+    "search": "",  # a search run (the query is in the details): no record is touched
     "restrict": "metadata modification",  # a document's access limited to named users or roles (or opened)
     "user add": "creation",
     "user change": "metadata modification",  # password, role, disabled
