@@ -8,20 +8,67 @@ its traceback.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
 import click
 
+from .. import i18n
 from ..errors import PaperworkError
+from ..i18n import N_, _
 
 
-class PaperworkGroup(click.Group):
+class TranslatedHelp:
+    """Option help strings are English msgids (marked with ``N_``), translated when shown;
+    command docstrings stay English (they are the README's documentation, with examples)."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), _("Usage: "))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            if isinstance(param, click.Argument):
+                continue
+            if getattr(param, "help", None):
+                param = copy.copy(param)
+                param.help = _(param.help)
+            record = param.get_help_record(ctx)
+            if record is not None:
+                records.append(record)
+        if records:
+            with formatter.section(_("Options")):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+
+# Click's own help strings, in the same catalogue.
+N_("Show this message and exit.")
+N_("Show the version and exit.")
+
+
+class PaperworkCommand(TranslatedHelp, click.Command):
+    pass
+
+
+class PaperworkGroup(TranslatedHelp, click.Group):
+    command_class = PaperworkCommand
+    group_class = type  # subgroups are PaperworkGroups too
+
+    def main(self, *args, **kwargs):
+        # The language is chosen once per run, from the environment: Vietnamese when
+        # LANGUAGE / LC_ALL / LC_MESSAGES / LANG starts with "vi", else English.
+        with i18n.using(i18n.language_from_environment()):
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except PaperworkError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(_("Error: {message}").format(message=e), err=True)
             ctx.exit(e.exit_code)
 
 
@@ -30,7 +77,7 @@ class PaperworkGroup(click.Group):
     "--workspace",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Workspace folder (else $PAPERWORK_HOME, else the nearest paperwork.toml, else here).",
+    help=N_("Workspace folder (else $PAPERWORK_HOME, else the nearest paperwork.toml, else here)."),
 )
 @click.version_option(package_name="paperwork")
 @click.pass_context
