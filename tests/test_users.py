@@ -133,3 +133,18 @@ def test_the_user_commands(ws, tmp_path):
     assert result.exit_code == 0 and users.restriction_of(ws, doc) is None
     result = run("archive", "restrict", doc)
     assert result.exit_code == 2 and "--to" in result.output
+
+
+def test_a_session_ends_on_sign_out_and_when_the_user_is_disabled(ws):
+    users.add_user(ws, "lan", "van-thu", "mat-khau-1")
+    sid = users.open_session(ws, "lan")
+    assert users.session_user(ws, sid).name == "lan"
+    users.close_session(ws, sid)
+    assert users.session_user(ws, sid) is None
+    sid = users.open_session(ws, "lan")
+    users.disable_user(ws, "lan")
+    assert users.session_user(ws, sid) is None
+    users.disable_user(ws, "lan", disabled=False)
+    assert users.session_user(ws, sid) is None  # closed for good, not reopened
+    expired = users.open_session(ws, "lan", hours=-1)
+    assert users.session_user(ws, expired) is None

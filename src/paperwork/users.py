@@ -7,6 +7,7 @@ owned by this module and made on first write (``db.transaction`` with ``ensure_s
     web_users          name, display name, role, argon2 password hash, disabled, times
     web_tokens         API tokens: only the SHA-256 of each (a token is 256 random bits, shown once)
     web_restrictions   one row a restricted document: archive id -> the roles and users who may read it
+    web_sessions       the web page's sign-ins: only the SHA-256 of each session id; closed on sign-out
     web_meta           the session-signing key of the web page (made once, kept across restarts)
 
 Roles (``ROLES``) and what each may do (``PERMISSIONS``):
@@ -29,6 +30,7 @@ transaction as the change.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -101,6 +103,13 @@ SCHEMA = (
         users       TEXT NOT NULL DEFAULT '[]',      -- JSON list of user names
         set_at      TEXT NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS web_sessions (
+        sid_hash    TEXT PRIMARY KEY,                -- SHA-256 of the session id in the signed cookie
+        user        TEXT NOT NULL REFERENCES web_users (name),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        closed_at   TEXT                             -- signed out (or the user disabled)
+    )""",
     """CREATE TABLE IF NOT EXISTS web_meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -163,7 +172,7 @@ def _map(e: sqlite3.Error) -> PaperworkError:
 
 def _prepare(conn: sqlite3.Connection) -> None:
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not {"web_users", "web_tokens", "web_restrictions", "web_meta"} <= names:
+    if not {"web_users", "web_tokens", "web_restrictions", "web_sessions", "web_meta"} <= names:
         db.ensure_schema(conn, SCHEMA)
 
 
@@ -273,6 +282,9 @@ def disable_user(ws: Workspace, name: str, *, disabled: bool = True) -> None:
     """Disable (or enable again) a user: a disabled user cannot sign in, and her tokens stop working."""
     _change(ws, name, "UPDATE web_users SET disabled = ?, updated_at = ? WHERE name = ?",
             (int(disabled), _now(), name), {"changed": "disabled" if disabled else "enabled"})
+    if disabled:
+        with _write(ws) as conn:
+            conn.execute("UPDATE web_sessions SET closed_at = ? WHERE user = ? AND closed_at IS NULL", (_now(), name))
 
 
 def authenticate(ws: Workspace, name: str, password: str) -> User | None:
@@ -404,6 +416,47 @@ def hidden_ids(ws: Workspace, user: User) -> frozenset[int]:
 def visible(ws: Workspace, user: User, ids: Iterable[int]) -> list[int]:
     hidden = hidden_ids(ws, user)
     return [i for i in ids if i not in hidden]
+
+
+# -- the web page's sessions -------------------------------------------------------------------
+
+
+def open_session(ws: Workspace, name: str, *, hours: float = 12.0) -> str:
+    """A new session id for ``name`` (after her password was checked), valid ``hours``: the
+    web page keeps it in its signed cookie; only its SHA-256 is stored here."""
+    from .records import audit
+
+    sid = secrets.token_urlsafe(32)
+    now = audit.now()
+    with _write(ws) as conn:
+        conn.execute("INSERT INTO web_sessions (sid_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                     (_token_hash(sid), name, now.isoformat(timespec="seconds"),
+                      (now + dt.timedelta(hours=hours)).isoformat(timespec="seconds")))
+    return sid
+
+
+def session_user(ws: Workspace, sid: str) -> User | None:
+    """The user of an open, unexpired session of an enabled user, else None."""
+    from .records import audit
+
+    if not sid or len(sid) > 200:
+        return None
+    with _read(ws, "web_sessions") as conn:
+        row = conn.execute(
+            "SELECT u.*, s.expires_at, s.closed_at FROM web_sessions s JOIN web_users u ON u.name = s.user"
+            " WHERE s.sid_hash = ?", (_token_hash(sid),)).fetchone() if conn else None
+    if row is None or row["disabled"] or row["closed_at"] is not None:
+        return None
+    if dt.datetime.fromisoformat(row["expires_at"]) <= audit.now():
+        return None
+    return _user(row)
+
+
+def close_session(ws: Workspace, sid: str) -> None:
+    """Sign out: the session id stops working, whoever still holds the cookie."""
+    with _write(ws) as conn:
+        conn.execute("UPDATE web_sessions SET closed_at = ? WHERE sid_hash = ? AND closed_at IS NULL",
+                     (_now(), _token_hash(sid)))
 
 
 # -- the web page's session key ---------------------------------------------------------------
