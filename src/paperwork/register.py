@@ -56,6 +56,7 @@ from .errors import (
     PaperworkError,
     RegisterError,
 )
+from .i18n import _
 from .vietnamese import nfc, number_symbol, user_text
 
 if TYPE_CHECKING:
@@ -205,17 +206,21 @@ def _map(e: sqlite3.Error, path: Path) -> RegisterError:
     db.note_corruption(e, path)
     if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
         return RegisterError(BUSY_MESSAGE)
-    return RegisterError(f"{path}: the register failed: {db.explain(e, path)}")
+    return RegisterError(_("{path}: the register failed: {explain}").format(
+        path=path, explain=db.explain(e, path)
+    ))
 
 
 def _check_year(year: int) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
-        raise InputError(f"not a year: {year!r}")
+        raise InputError(_("not a year: {year!r}").format(year=year))
 
 
 def _check_number(number: int) -> None:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-        raise InputError(f"a document number is a whole number from 1, not {number!r}")
+        raise InputError(_("a document number is a whole number from 1, not {number!r}").format(
+            number=number
+        ))
 
 
 def _now() -> str:
@@ -242,7 +247,7 @@ class Register:
         """The series key: the type symbol (``per-type``) or ``"shared"``."""
         symbol = nfc(type_symbol or "").strip()
         if not symbol or any(c.isspace() for c in symbol) or "/" in symbol:
-            raise InputError(f"not a type symbol: {type_symbol!r}")
+            raise InputError(_("not a type symbol: {type_symbol!r}").format(type_symbol=type_symbol))
         if self.numbering.series == "shared":
             return SHARED_SERIES
         return symbol
@@ -326,8 +331,11 @@ class Register:
         if taken is not None:
             state = "withdrawn" if taken.status == "void" else "issued"
             raise NumberInUseError(
-                f"number {number:02d} of {year} is already {state} as {taken.number_symbol}"
-                f" (series {series}); leave the number out to take the next free one"
+                _("number {number:02d} of {year} is already {state} as {number_symbol} (series "
+                  "{series}); leave the number out to take the next free one").format(
+                    number=number, year=year, state=state, number_symbol=taken.number_symbol,
+                    series=series
+                )
             )
 
     @contextmanager
@@ -355,7 +363,8 @@ class Register:
                 reservation._closed = True
             if reservation.entry is None:
                 raise RegisterError(
-                    f"number {number:02d} of {year} was reserved but never recorded: nothing was registered"
+                    _("number {number:02d} of {year} was reserved but never recorded: nothing was "
+                      "registered").format(number=number, year=year)
                 )
 
     @contextmanager
@@ -398,7 +407,7 @@ class Register:
         _check_year(year)
         _check_number(number)
         if not (reason or "").strip():
-            raise InputError("give the reason the document is withdrawn")
+            raise InputError(_("give the reason the document is withdrawn"))
         reason = user_text(reason, "--reason")
         key = self.series_for(series) if series is not None else None
         with self._write() as conn:
@@ -410,15 +419,21 @@ class Register:
             found = [_entry(r) for r in conn.execute(sql + " ORDER BY series", params)]
             where = f" in series {key}" if key is not None else ""
             if not found:
-                raise InputError(f"number {number:02d} of {year} is not in the register{where}")
+                raise InputError(_("number {number:02d} of {year} is not in the register{where}").format(
+                    number=number, year=year, where=where
+                ))
             if len(found) > 1:
                 names = ", ".join(e.number_symbol for e in found)
                 raise InputError(
-                    f"number {number:02d} of {year} is in several series ({names}): give --series"
+                    _("number {number:02d} of {year} is in several series ({names}): give --series").format(
+                        number=number, year=year, names=names
+                    )
                 )
             entry = found[0]
             if entry.status == "void":
-                raise InputError(f"{entry.number_symbol} of {year} is already withdrawn: {entry.void_reason}")
+                raise InputError(_("{number_symbol} of {year} is already withdrawn: {void_reason}").format(
+                    number_symbol=entry.number_symbol, year=year, void_reason=entry.void_reason
+                ))
             conn.execute(
                 "UPDATE register_entries SET status = 'void', void_reason = ?, voided_at = ?"
                 " WHERE year = ? AND series = ? AND number = ?",
@@ -632,7 +647,7 @@ class Block:
     def connection(self) -> sqlite3.Connection:
         """The open transaction's connection, for the caller's own tables."""
         if self._closed:
-            raise RegisterError("the block is closed")
+            raise RegisterError(_("the block is closed"))
         return self._conn
 
     def series_for(self, type_symbol: str) -> str:
@@ -714,17 +729,21 @@ class Reservation:
         recorded as not yet placed until ``Register.settle`` (see the module docstring).
         """
         if self._closed:
-            raise RegisterError("the reservation is closed: record() belongs inside its with-block")
+            raise RegisterError(_("the reservation is closed: record() belongs inside its with-block"))
         if self.entry is not None:
-            raise RegisterError(f"number {self.number:02d} of {self.year} is already recorded")
+            raise RegisterError(_("number {number:02d} of {year} is already recorded").format(
+                number=self.number, year=self.year
+            ))
         symbol = nfc(symbol or "").strip()
         if not symbol or "/" in symbol:
-            raise InputError(f"not a ký hiệu: {symbol!r}")
+            raise InputError(_("not a ký hiệu: {symbol!r}").format(symbol=symbol))
         if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-            raise InputError(f"the document date must be a date, not {date!r}")
+            raise InputError(_("the document date must be a date, not {date!r}").format(date=date))
         if date.year != self.year:
             raise InputError(
-                f"the document is dated {date:%d/%m/%Y}, outside the reserved year {self.year}"
+                _("the document is dated {date:%d/%m/%Y}, outside the reserved year {year}").format(
+                    date=date, year=self.year
+                )
             )
         if isinstance(recipients, str):
             recipients = [recipients]
@@ -763,7 +782,9 @@ class Reservation:
             # Only reachable when the policy changed within a year and two
             # series now produce the same number + symbol.
             raise NumberInUseError(
-                f"{entry.number_symbol} is already in the {self.year} register"
+                _("{number_symbol} is already in the {year} register").format(
+                    number_symbol=entry.number_symbol, year=self.year
+                )
             ) from e
         except sqlite3.Error as e:
             raise _map(e, self._path) from e
