@@ -1,0 +1,392 @@
+"""Signing a PDF with pyHanko: PAdES baseline B-B, or B-T with a timestamp authority.
+
+    key = P12Key(Path("an.p12"), b"secret")            # or TokenKey(lib, token_label=…, key_label=…, pin=…)
+    sign_pdf(Path("qd.pdf"), Path("qd-signed.pdf"), key, SignOptions(role="person", image=Path("an.png")))
+    sign_pdf(Path("qd-signed.pdf"), Path("qd-signed.pdf"), agency_key, SignOptions(role="agency", seal=…))
+
+Each signature is an incremental update: the bytes an earlier signature covers are kept as they
+are, so the person's signature stays valid after the agency's. The output is written beside its
+target and renamed into place (``files.write_atomic``): a failure leaves no half-written file.
+pyHanko's types stay in this package; callers get ``SignResult``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from .. import files
+from ..errors import InputError, PaperworkError
+from . import appearance as ap
+
+__all__ = ["COPY_FORMS", "FORMS", "ROLES", "P12Key", "SignOptions", "SignResult", "TokenKey", "sign_pdf"]
+
+ROLES = ("person", "agency")
+FORMS = ("block", "attachment", "copy")  # where the agency's signature shows
+COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")  # Phụ lục I Phần II
+TEXT_SIZE = 10  # points: the agency's text signature, Times New Roman 10 (Phụ lục I)
+_VN = dt.timezone(dt.timedelta(hours=7))  # Vietnam time, no daylight saving since 1975
+
+
+@dataclass(frozen=True)
+class P12Key:
+    """A key and certificate chain in a PKCS#12 file (.p12, .pfx)."""
+
+    path: Path
+    password: bytes | None = None
+
+
+@dataclass(frozen=True)
+class TokenKey:
+    """A key on a USB token or smart card, through its PKCS#11 library (the vendor's .so)."""
+
+    lib: Path
+    token_label: str | None = None
+    key_label: str | None = None
+    cert_label: str | None = None  # defaults to key_label
+    pin: str | None = None
+
+
+@dataclass(frozen=True)
+class SignOptions:
+    role: str = "person"  # "person" (the competent person) or "agency" (the agency's signature)
+    image: Path | None = None  # the person's handwritten signature: blue, transparent PNG
+    seal: Path | None = None  # the agency's seal: red, transparent PNG with its resolution (true size)
+    form: str = "block"  # agency only: "attachment" or "copy" put a text block at the top right of page 1
+    copy_form: str = "SAO Y"  # copies state their form
+    agency: str | None = None  # the text form's agency name (default: the certificate's organisation)
+    number: str | None = None  # the text form's number and symbol (default: read on page 1)
+    tsa: str | None = None  # RFC 3161 timestamp authority URL: PAdES B-T
+    timestamper: Any = None  # a pyhanko TimeStamper (tests; overrides ``tsa``)
+    reason: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class SignResult:
+    output: Path
+    field: str  # the signature field's name
+    role: str
+    form: str
+    signer: str  # the certificate's common name
+    organisation: str | None
+    signed_at: dt.datetime  # Vietnam time
+    timestamped: bool
+    page: int | None  # from 0; None: an invisible signature
+    box: ap.Box | None  # the signature widget's rectangle
+    images: tuple[tuple[str, ap.Box], ...] = ()  # ("signature"|"seal"|"text", box)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"output": str(self.output), "field": self.field, "role": self.role, "form": self.form,
+                "signer": self.signer, "organisation": self.organisation,
+                "signed_at": self.signed_at.isoformat(timespec="seconds"), "timestamped": self.timestamped,
+                "page": None if self.page is None else self.page + 1,
+                "box": None if self.box is None else [round(v, 2) for v in self.box]}
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def _load_p12(key: P12Key):
+    from asn1crypto import pkcs12 as a_pkcs12
+    from pyhanko.sign import signers
+
+    try:
+        data = Path(key.path).read_bytes()
+    except FileNotFoundError as e:
+        raise InputError("no such key file", source=str(key.path)) from e
+    except OSError as e:
+        raise InputError(f"cannot read the key file: {e.strerror or e}", source=str(key.path)) from e
+    try:
+        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=key.password)
+    except ValueError as e:
+        try:
+            a_pkcs12.Pfx.load(data).native  # noqa: B018 - parses the whole structure
+        except Exception:  # noqa: BLE001 - asn1crypto raises anything on garbage
+            raise InputError("not a PKCS#12 key file (.p12, .pfx)", source=str(key.path)) from e
+        what = "wrong password" if key.password else "the key file is protected by a password: give --password-stdin"
+        raise InputError(what, source=str(key.path)) from e
+
+
+@contextmanager
+def _signer(key: P12Key | TokenKey) -> Iterator[Any]:
+    if isinstance(key, P12Key):
+        yield _load_p12(key)
+        return
+    try:
+        from pyhanko.config.pkcs11 import PKCS11SignatureConfig, TokenCriteria
+        from pyhanko.sign import pkcs11 as p11
+    except ImportError as e:  # pragma: no cover - python-pkcs11 comes with paperwork
+        raise PaperworkError("USB tokens need python-pkcs11: pip install 'pyHanko[pkcs11]'") from e
+    if not Path(key.lib).is_file():
+        raise InputError("no such PKCS#11 library", source=str(key.lib))
+    config = PKCS11SignatureConfig(
+        module_path=str(key.lib), token_criteria=TokenCriteria(label=key.token_label) if key.token_label else None,
+        key_label=key.key_label, cert_label=key.cert_label or key.key_label, user_pin=key.pin)
+    try:
+        with p11.PKCS11SigningContext(config) as signer:
+            yield signer
+    except InputError:
+        raise
+    except Exception as e:  # python-pkcs11 and pyHanko raise their own types: one line for the clerk
+        if isinstance(e, PaperworkError):
+            raise
+        text = str(e) or type(e).__name__
+        if "PinIncorrect" in type(e).__name__ or "PinIncorrect" in text:
+            raise InputError("wrong PIN for the token", source=str(key.lib)) from e
+        raise PaperworkError(f"{key.lib}: the token refused: {text}") from e
+
+
+def _names(cert) -> tuple[str, str | None]:
+    subject = cert.subject.native
+    return subject.get("common_name") or cert.subject.human_friendly, subject.get("organization_name")
+
+
+# --------------------------------------------------------------------------- timestamps
+
+
+def _timestamper(url: str):
+    """An RFC 3161 client over the standard library (pyHanko's own need requests or an aiohttp session)."""
+    import asyncio
+    import urllib.error
+    import urllib.request
+
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps.api import TimeStamper
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+    class UrllibTimeStamper(TimeStamper):
+        async def async_request_tsa_response(self, req):
+            def post():
+                request = urllib.request.Request(url, data=req.dump(), method="POST",
+                                                 headers={"Content-Type": "application/timestamp-query"})
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        kind = response.headers.get("Content-Type", "")
+                        body = response.read()
+                except (OSError, urllib.error.URLError) as e:
+                    raise TimestampRequestError(f"the timestamp authority {url} did not answer: {e}") from e
+                if kind.split(";")[0].strip() != "application/timestamp-reply":
+                    raise TimestampRequestError(f"the timestamp authority {url} answered {kind or 'no type'},"
+                                                " not a timestamp")
+                return tsp.TimeStampResp.load(body)
+
+            return await asyncio.to_thread(post)
+
+    return UrllibTimeStamper()
+
+
+# --------------------------------------------------------------------------- appearance
+
+
+def _font_file() -> str:
+    """Times New Roman, or the metric-compatible font fontconfig stands in for it (Liberation Serif)."""
+    if shutil.which("fc-match"):
+        try:
+            found = subprocess.run(["fc-match", "-f", "%{file}", "Times New Roman"], capture_output=True, text=True,
+                                   timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        if found.lower().endswith((".ttf", ".otf")) and Path(found).is_file():
+            return found
+    for candidate in ("/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
+                      "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+                      "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"):
+        if Path(candidate).is_file():
+            return candidate
+    raise PaperworkError("no Times New Roman (or Liberation Serif) font on this machine for the text signature:"
+                         " install fonts-liberation2")
+
+
+def _text_width(font: str, text: str) -> float:
+    from PIL import ImageFont
+
+    scale = 10  # measure at 100 pt for precision
+    return ImageFont.truetype(font, TEXT_SIZE * scale).getlength(text) / scale
+
+
+def _image_style(path: Path):
+    from PIL import Image
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.stamp import StaticStampStyle
+
+    with Image.open(path) as img:
+        img.load()
+        picture = img.convert("RGBA")
+    rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+                                      margins=layout.Margins.uniform(0),
+                                      inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT)
+    return StaticStampStyle(background=PdfImage(picture), background_opacity=1.0, border_width=0,
+                            background_layout=rule)
+
+
+def _text_style(font: str, lines: list[str]):
+    from pyhanko.pdf_utils import layout, text
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.stamp import TextStampStyle
+
+    class IsoTimeStyle(TextStampStyle):
+        """``%(ts)s`` as ISO 8601 in Vietnam time (2026-03-06T09:14:03+07:00): the signing time."""
+
+        def create_stamp(self, writer, box, text_params):
+            params = dict(text_params)
+            when = dt.datetime.strptime(params["ts"], self.timestamp_format)
+            params["ts"] = when.astimezone(_VN).isoformat(timespec="seconds")
+            return super().create_stamp(writer, box, params)
+
+    box_style = text.TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=TEXT_SIZE), font_size=TEXT_SIZE,
+                                  leading=TEXT_SIZE + 2, border_width=0)
+    rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX,
+                                      margins=layout.Margins.uniform(0),
+                                      inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT)
+    return IsoTimeStyle(stamp_text="\n".join(lines), text_box_style=box_style, border_width=0, background=None,
+                        inner_content_layout=rule, timestamp_format="%Y-%m-%dT%H:%M:%S%z")
+
+
+def _existing_widgets(reader) -> list[tuple[int, ap.Box]]:
+    """The pages and rectangles of the signature fields already in the file."""
+    from .verify import signature_widgets
+
+    return signature_widgets(reader)
+
+
+# --------------------------------------------------------------------------- signing
+
+
+@dataclass(frozen=True)
+class _Placement:
+    page: int | None
+    box: ap.Box | None
+    style: Any
+    images: tuple[tuple[str, ap.Box], ...]
+
+
+def _place(src: Path, reader, options: SignOptions, signer_name: str, organisation: str | None) -> _Placement:
+    if options.role == "agency" and options.form in ("attachment", "copy"):
+        return _place_text(src, options, organisation or signer_name)
+    picture = options.image if options.role == "person" else options.seal
+    if picture is None:
+        return _Placement(None, None, None, ())  # an invisible signature: nothing drawn
+    if options.role == "person":
+        size = ap.image_size(picture, true_size=False, what="the signature image")
+    else:
+        size = ap.image_size(picture, true_size=True, what="the seal image")
+    lines = ap.read_lines(src)
+    earlier = _existing_widgets(reader)
+    block = ap.choose_block(ap.find_signer_blocks(lines), src, signer=signer_name if options.role == "person" else None,
+                            over=earlier)
+    if options.role == "person":
+        box = ap.place_signature(block, size)
+        return _Placement(block.page, box, _image_style(picture), (("signature", box),))
+    under = [b for page, b in earlier if page == block.page and ap._overlaps(b, block.box)]
+    signature = under[0] if under else block.slot
+    box = ap.place_seal(signature, size)
+    return _Placement(block.page, box, _image_style(picture), (("seal", box),))
+
+
+def _place_text(src: Path, options: SignOptions, agency: str) -> _Placement:
+    lines = ap.read_lines(src, pages=[0])
+    number = options.number or ap.number_on_page(lines)
+    text_lines = []
+    if options.form == "copy":
+        text_lines.append(options.copy_form)
+    text_lines.append(agency)
+    if number:
+        text_lines.append(f"Số: {number}")
+    elif options.form == "attachment":
+        raise InputError("page 1 shows no number and symbol (Số: …/…) for the attachment's signature: give --number",
+                         source=str(src))
+    text_lines.append("%(ts)s")
+    font = _font_file()
+    sample = dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=_VN).isoformat()
+    width = max(_text_width(font, ln.replace("%(ts)s", sample)) for ln in text_lines) + 2
+    height = len(text_lines) * (TEXT_SIZE + 2) + 2
+    box = ap.top_right_box(ap.page_size(src), (width, height))
+    return _Placement(0, box, _text_style(font, text_lines), (("text", box),))
+
+
+def _field_name(reader, role: str) -> str:
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    taken = {name for name, _value, _ref in enumerate_sig_fields(reader)}
+    n = 1
+    while f"{role}-{n}" in taken:
+        n += 1
+    return f"{role}-{n}"
+
+
+def sign_pdf(src: Path, out: Path, key: P12Key | TokenKey, options: SignOptions) -> SignResult:
+    """Sign ``src`` into ``out`` (which may be ``src``) as ``options`` say; one incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+    src, out = Path(src), Path(out)
+    if options.role not in ROLES:
+        raise InputError(f"must be one of {', '.join(ROLES)}", field="--as")
+    if options.form not in FORMS or (options.form != "block" and options.role != "agency"):
+        raise InputError("--attachment and --copy are the agency's signature: give --as agency", field="--as")
+    if options.copy_form not in COPY_FORMS:
+        raise InputError(f"must be one of {', '.join(COPY_FORMS)}", field="--copy-form")
+    if options.role == "agency" and options.image is not None:
+        raise InputError("the agency signs with its seal: give --seal, not --image", field="--image")
+    if options.role == "person" and options.seal is not None:
+        raise InputError("a person signs with the signature image: give --image, not --seal", field="--seal")
+    files.check_target(out)
+    try:
+        data = src.read_bytes()
+    except FileNotFoundError as e:
+        raise InputError("no such file", source=str(src)) from e
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", source=str(src)) from e
+    if not data.startswith(b"%PDF"):
+        raise InputError("not a PDF", source=str(src))
+    timestamper = options.timestamper or (_timestamper(options.tsa) if options.tsa else None)
+    with _signer(key) as signer:
+        name, organisation = _names(signer.signing_cert)
+        try:
+            writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        except (PdfError, ValueError) as e:
+            raise InputError(f"not a readable PDF: {e}", source=str(src)) from e
+        if writer.prev.encrypted:
+            raise InputError("the PDF is encrypted: paperwork signs unencrypted PDFs", source=str(src))
+        placement = _place(src, writer.prev, options, name, organisation)
+        field = _field_name(writer.prev, options.role)
+        spec = fields.SigFieldSpec(sig_field_name=field, on_page=placement.page or 0,
+                                   box=placement.box if placement.box else None)
+        meta = signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES,
+                                            use_pades_lta=False, reason=options.reason, location=options.location,
+                                            name=name)
+        pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, new_field_spec=spec,
+                                       stamp_style=placement.style)
+        output = BytesIO()
+        try:
+            pdf_signer.sign_pdf(writer, output=output)
+        except TimestampRequestError as e:
+            raise PaperworkError(f"{src}: not signed: {e}") from e
+        except (SigningError, PdfError) as e:
+            raise PaperworkError(f"{src}: not signed: {e}") from e
+    files.write_atomic(out, output.getvalue())
+    return SignResult(out, field, options.role, options.form, name, organisation, _signing_time(out, field),
+                      timestamper is not None, placement.page, placement.box, placement.images)
+
+
+def _signing_time(path: Path, field: str) -> dt.datetime:
+    """The signing time the new signature records (/M), in Vietnam time."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(path, "rb") as f:
+        for sig in PdfFileReader(f, strict=False).embedded_signatures:
+            if sig.field_name == field and sig.self_reported_timestamp is not None:
+                return sig.self_reported_timestamp.astimezone(_VN)
+    return dt.datetime.now(_VN)
