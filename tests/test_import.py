@@ -369,6 +369,7 @@ def test_the_cli_writes_the_report_so_far_when_stopped(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(importer, "add_documents", interrupted)
+    monkeypatch.setattr(importer, "BATCH_FILES", 25)
     result = run("archive", "import", folder, "--report", tmp_path / "r.csv")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
@@ -382,7 +383,7 @@ def test_the_cli_writes_the_report_so_far_when_stopped(
 def test_kill_9_and_run_again_every_file_exactly_once(run, ws: Workspace, tmp_path: Path) -> None:
     """An import killed mid-batch and run again: every file catalogued once, the report complete, verify clean."""
     folder = tmp_path / "in"
-    files = make_many(folder / "2015", 30, prefix="a") + make_many(folder / "2016", 30, prefix="b")
+    files = make_many(folder / "2015", 300, prefix="a") + make_many(folder / "2016", 300, prefix="b")  # > 2 batches
     command = [*CLI, "--workspace", str(ws.root), "archive", "import", str(folder)]
     process = subprocess.Popen([*command, "--report", str(tmp_path / "first.csv")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

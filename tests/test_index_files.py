@@ -15,6 +15,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from paperwork.records import audit
 from conftest import make_workspace
 from archive_docs import make_many, run_json
 
@@ -234,7 +236,8 @@ def test_reading_an_index_creates_nothing(ws: Workspace, run, tmp_path: Path) ->
 
 
 def test_reading_an_absent_index_creates_nothing(ws: Workspace, run) -> None:
-    """An archive with no index yet (nothing added): no index folder, no lock, nothing."""
+    """An archive with no index yet (nothing added): no index folder, no lock, nothing
+    (but the fixity check's event in the catalog's audit trail)."""
     # The catalog's side: SQLite makes catalog.sqlite-wal and -shm at the first read of a
     # new WAL catalog; read once before looking, so that only the index's side is judged.
     assert run("archive", "show", "1").exit_code == 2
@@ -242,9 +245,13 @@ def test_reading_an_absent_index_creates_nothing(ws: Workspace, run) -> None:
     time.sleep(0.01)
     assert run("search", "khen").stdout == "No documents found.\n"
     assert run("archive", "stats").exit_code == 0
+    assert snapshot(ws.root) == before
     assert run("archive", "verify").exit_code == 0
     assert not ws.index_dir.exists()
-    assert snapshot(ws.root) == before
+    changed = {k for k, v in snapshot(ws.root).items() if before.get(k) != v} | set(before) - set(snapshot(ws.root))
+    assert changed <= {".", "archive", "archive/catalog.sqlite", "archive/catalog.sqlite-wal",
+                       "archive/catalog.sqlite-shm"}, changed
+    assert [e.action for e in audit.events(ws)] == ["verify"]
 
 
 def test_opening_an_absent_index_creates_no_folder(tmp_path: Path) -> None:

@@ -136,3 +136,69 @@ def _descendants(pid: int) -> list[int]:
             found.append(c)
             todo.append(c)
     return found
+
+
+def _catalog_rows(ws) -> list[tuple]:
+    """What the catalog says of each document, in id order (the archive's own ids and paths aside)."""
+    from paperwork.archive.service import _catalog
+
+    with _catalog(ws, write=False) as catalog:
+        return [(r.filename, r.sha256, r.type, r.number, r.date, r.agency, r.title, r.pages, r.ocr, r.source,
+                 catalog.text(r.id)) for r in catalog.records()]
+
+
+def test_an_import_spread_over_two_workers_gives_the_local_catalog(broker, workers, tmp_path):
+    """`archive import --workers URL`: the scans OCRed by two `paperwork worker`s, the typed files here;
+    the catalog (ids in the files' order, metadata, OCR states and texts) is the one a local import makes,
+    and both workers took a share."""
+    from archive_docs import make_many
+    from conftest import make_workspace
+
+    folder = tmp_path / "in"
+    make_many(folder, 3, prefix="typed")
+    for i in range(4):  # four different pages (the same bytes would be stored once)
+        body = (*scan_support.BODY[:-1], f"Văn bản lưu trữ số {i + 1} năm 2015.")
+        scan_support.save_jpeg(scan_support.render_page(body=body), folder / f"scan-{i}.jpg")
+    local, queued = make_workspace(tmp_path / "local"), make_workspace(tmp_path / "queued")
+
+    def run_import(ws, *extra):
+        done = subprocess.run([*PAPERWORK, "--workspace", str(ws.root), "archive", "import", str(folder),
+                               "--jobs", "1", "--report", str(ws.root / "report.csv"), *extra],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    run_import(local)
+    run_import(queued, "--workers", broker)
+    rows = _catalog_rows(queued)
+    assert rows == _catalog_rows(local)
+    assert [r[8] for r in rows].count("done") == 4 and all("SỞ NỘI VỤ" in r[10] for r in rows if r[8] == "done")
+    logs = [(tmp_path / f"worker-{i}.log").read_text() for i in (1, 2)]
+    # Celery logs nothing per task at WARNING: each worker's own count of the tasks it ran says its share.
+    from paperwork.archive.workers import make_app
+
+    app = make_app(broker)
+    try:
+        stats = app.control.inspect(timeout=5).stats() or {}
+    finally:
+        app.close()
+    ran = {name: sum(s.get("total", {}).values()) for name, s in stats.items()}
+    assert len(ran) == 2 and all(n >= 1 for n in ran.values()), (ran, logs)
+    verified = subprocess.run([*PAPERWORK, "--workspace", str(queued.root), "archive", "verify"],
+                              capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_an_unreachable_queue_is_one_clear_error(tmp_path):
+    """--workers naming a broker nobody listens on: one line naming the URL, exit 1, nothing half-added."""
+    from conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    scan = scan_support.save_jpeg(scan_support.render_page(), tmp_path / "scan.jpg")
+    url = f"redis://127.0.0.1:{_free_port()}/0"
+    done = subprocess.run([*PAPERWORK, "--workspace", str(ws.root), "archive", "add", str(scan), "--workers", url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"Error: cannot reach the OCR queue at {url}: "), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert _catalog_rows(ws) == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 from collections.abc import Iterator, Sequence
+from typing import Any
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -268,6 +269,8 @@ class Catalog:
                 raise ArchiveError(f"unknown source {row.source!r} (expected one of {', '.join(SOURCES)})")
             if row.ocr is not None and row.ocr not in OCR_STATES:
                 raise ArchiveError(f"unknown OCR state {row.ocr!r} (expected one of {', '.join(OCR_STATES)})")
+        from ..records import audit
+
         added_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         out: list[tuple[DocumentRecord | int, bool]] = []
         try:
@@ -277,6 +280,7 @@ class Catalog:
                     cursor = self.conn.execute(_INSERT, _values(row, added_at))
                     if cursor.rowcount == 1:
                         out.append((_new_record(cursor.lastrowid, row, added_at), True))
+                        _record_added(audit, self.conn, cursor.lastrowid, row)
                     else:
                         known = self.conn.execute(f"SELECT id FROM {TABLE} WHERE sha256 = ?", (row.sha256,))
                         out.append((known.fetchone()["id"], False))
@@ -291,19 +295,32 @@ class Catalog:
         return [(self.get(found) if isinstance(found, int) else found, inserted) for found, inserted in out]
 
     def attach_pdfa(self, doc_id: int, pdfa: StoredFile, text: str, ocr: str, meta: DocumentMeta) -> None:
-        """Record the archival copy of a stored scan, its OCR text, and metadata still unknown."""
+        """Record the archival copy of a stored scan, its OCR text, and metadata still unknown
+        (with its ``ocr`` event in the audit trail, in the same transaction)."""
+        from ..records import audit
+
         try:
-            self.conn.execute(
-                f"""UPDATE {TABLE} SET pdfa_path = ?, pdfa_sha256 = ?, text = ?, ocr = ?,
-                    type = coalesce(type, ?), number = coalesce(number, ?), date = coalesce(date, ?),
-                    agency = coalesce(agency, ?), title = coalesce(title, ?) WHERE id = ?""",
-                (
-                    pdfa.stored_path, pdfa.sha256, text, ocr, meta.type, meta.number,
-                    meta.date.isoformat() if meta.date else None, meta.agency, meta.title, doc_id,
-                ),
-            )
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute(
+                    f"""UPDATE {TABLE} SET pdfa_path = ?, pdfa_sha256 = ?, text = ?, ocr = ?,
+                        type = coalesce(type, ?), number = coalesce(number, ?), date = coalesce(date, ?),
+                        agency = coalesce(agency, ?), title = coalesce(title, ?) WHERE id = ?""",
+                    (
+                        pdfa.stored_path, pdfa.sha256, text, ocr, meta.type, meta.number,
+                        meta.date.isoformat() if meta.date else None, meta.agency, meta.title, doc_id,
+                    ),
+                )
+                audit.record(self.conn, "ocr", "document", doc_id,
+                             {"state": ocr, "pdfa_sha256": pdfa.sha256, "again": True})
+                self.conn.execute("COMMIT")
+            except BaseException:
+                db.rollback(self.conn)
+                raise
         except sqlite3.DatabaseError as e:
-            raise ArchiveError(f"the archive catalog refused the archival copy of id {doc_id}: {e}") from e
+            db.note_corruption(e, self.path)
+            raise ArchiveError(f"the archive catalog refused the archival copy of id {doc_id}: "
+                               f"{db.explain(e, self.path)}") from e
 
     def get(self, doc_id: int) -> DocumentRecord | None:
         rows = self._query(f"SELECT {', '.join(_FIELDS)} FROM {TABLE} WHERE id = ?", (doc_id,))
@@ -355,3 +372,12 @@ class Catalog:
             f"SELECT {expr} AS key, count(*) AS n FROM {TABLE} GROUP BY key ORDER BY n DESC, key"
         )
         return [(row["key"], row["n"]) for row in rows]
+
+
+def _record_added(audit: Any, conn: sqlite3.Connection, doc_id: int, row: CatalogRow) -> None:
+    """The audit events of a file newly catalogued: ``archive add``, and ``ocr`` when a PDF/A
+    copy with a text layer was made of it (in the insert's transaction)."""
+    audit.record(conn, "archive add", "document", doc_id,
+                 {"sha256": row.sha256, "filename": row.filename, "source": row.source, "size": row.size})
+    if row.pdfa is not None:
+        audit.record(conn, "ocr", "document", doc_id, {"state": row.ocr, "pdfa_sha256": row.pdfa.sha256})

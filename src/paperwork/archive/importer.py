@@ -78,10 +78,12 @@ FAILED = "failed"
 SKIPPED = "skipped"  # not a type the archive takes: listed, not an error
 WOULD_ADD = "would add"  # dry run
 
-# A batch is archived by one add_documents call and journalled in one transaction:
-# a kill loses at most this much work, which the re-run does again.
-BATCH_FILES = 25
-BATCH_BYTES = 64 * 2**20
+# A batch is archived by one add_documents call and journalled in one transaction. A kill
+# loses none of its documents already catalogued (the re-run finds their bytes in the catalog:
+# "already there"), only the reading of the others. 256 files: the ingestion's worker processes
+# (from 64 files) and its groups (256) pay; with an OCR queue, up to 64 scans are in flight.
+BATCH_FILES = 256
+BATCH_BYTES = 256 * 2**20
 
 REPORT_COLUMNS = ("file", "status", "id", "number", "dossier", "row", "reason")
 
@@ -474,8 +476,8 @@ def run_import(
     ocr: OcrSettings | None = None,
     progress: Progress | None = None,
     on_item: Callable[[ImportItem], None] | None = None,
-    batch_files: int = BATCH_FILES,
-    batch_bytes: int = BATCH_BYTES,
+    batch_files: int | None = None,
+    batch_bytes: int | None = None,
 ) -> ImportReport:
     """Import what ``plan`` found: refused and known files are reported first, then each batch.
 
@@ -498,7 +500,7 @@ def run_import(
         for item in (*plan.refused, *plan.known):
             emit(item)
         try:
-            for batch in _batches(plan.todo, batch_files, batch_bytes):
+            for batch in _batches(plan.todo, batch_files or BATCH_FILES, batch_bytes or BATCH_BYTES):
                 done, shas = _add_batch(ws, plan, batch, ocr, progress, outcome)
                 journal.record(run, batch, done, shas)
                 for item in done:

@@ -16,7 +16,9 @@ archive stage run. The files are taken in the order given:
    acknowledged (its results, ``progress``) once its rows are committed.
 3. **scans** that OCR is to read go through the one-at-a-time path of service.py (OCR in
    ocr.py, unchanged), after the group before them is written, so that ids keep the
-   order of the files.
+   order of the files. With an OCR queue (``OcrSettings.queue``: ``paperwork worker``s on
+   other machines), each scan is handed to the queue as soon as it is read, up to ``IN_FLIGHT``
+   at once, and the files behind it wait: results are still taken in the files' order.
 
 A kill at any point loses no acknowledged document. What a killed group leaves (copies in
 tmp/, stored files without a row, rows not yet in the index) is what ``archive verify``
@@ -41,7 +43,8 @@ from ..errors import ArchiveError, InputError
 from ..files import pid_alive
 from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
 from .indexfeed import IndexFeed
-from .service import AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _store
+from .service import (IN_FLIGHT, AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _Started,
+                      _store)
 from .store import SOURCES, Catalog, CatalogRow, Copy, DocumentMeta, FileStore, SourceError, StoredFile, open_regular
 
 if TYPE_CHECKING:
@@ -293,13 +296,47 @@ class _Ingest:
         self.feed = IndexFeed(ws)
         self.group: list[_Pending] = []
         self.results: dict[int, AddResult | AddFailure] = {}
+        # With an OCR queue: the files read but not yet taken, behind a scan still on the queue.
+        self.waiting: deque[tuple[int, Incoming, _Read, _Started | None]] = deque()
+        self.in_flight = 0
 
     def _done(self, position: int, result: AddResult | AddFailure) -> None:
         self.results[position] = result
         if self.progress is not None:
             self.progress(1)
 
-    def take(self, position: int, item: Incoming, read: _Read) -> None:
+    def arrive(self, position: int, item: Incoming, read: _Read) -> None:
+        """A file read: taken now, or (with an OCR queue) once the scans before it are back."""
+        started = None
+        if read.failure is None and read.known is None and read.extracted is not None:
+            started = self.scanner.start(item.path, read.extracted)
+        if started is None and not self.waiting:
+            self.take(position, item, read)
+            return
+        self.waiting.append((position, item, read, started))
+        self.in_flight += started is not None
+        self.release(wait=False)
+
+    def release(self, *, wait: bool) -> None:
+        """Take the waiting files in order, as far as their scans are done (all of them: ``wait``)."""
+        while self.waiting:
+            position, item, read, started = self.waiting[0]
+            if started is not None and not wait and self.in_flight <= IN_FLIGHT and not started.pending.ready():
+                return
+            self.waiting.popleft()
+            self.in_flight -= started is not None
+            self.take(position, item, read, started)
+
+    def abandon(self) -> None:
+        """Stopped with scans still on the queue: their PDF/A copies will not be wanted."""
+        for _, _, read, started in self.waiting:
+            if started is not None:
+                started.output.unlink(missing_ok=True)
+            if read.copy is not None:
+                read.copy.tmp.unlink(missing_ok=True)
+        self.waiting.clear()
+
+    def take(self, position: int, item: Incoming, read: _Read, started: _Started | None = None) -> None:
 
         path = item.path
         if read.failure is not None:
@@ -312,17 +349,17 @@ class _Ingest:
             if read.copy is not None:  # OCR stores the file its own way
                 read.copy.tmp.unlink(missing_ok=True)
             self.flush()  # ids in the files' order
-            self._done(position, self._scan(path, item, read))
+            self._done(position, self._scan(path, item, read, started))
         else:
             self.group.append(_Pending(position, item, read))
             if len(self.group) >= GROUP:
                 self.flush()
 
-    def _scan(self, path: Path, item: Incoming, read: _Read) -> AddResult | AddFailure:
+    def _scan(self, path: Path, item: Incoming, read: _Read, started: _Started | None) -> AddResult | AddFailure:
 
         try:
             result, text = _add_scanned(self.catalog, self.files, self.scanner, path, item.meta, self.source,
-                                        read.sha256, read.extracted)
+                                        read.sha256, read.extracted, started)
         except SourceError as e:
             return AddFailure(path, e.reason)
         if text is not None:
@@ -434,10 +471,14 @@ def ingest(
             for position, (item, read) in enumerate(reader.read(items)):
                 if position == 0:
                     run.feed.bulk = reader.pooled  # a long add: the index writes on a process of their own
-                run.take(position, item, read)
+                run.arrive(position, item, read)
+            run.release(wait=True)
             run.flush()
             ok = True
         finally:
+            if not ok:
+                run.abandon()
+            run.scanner.close()
             reader.close(abort=not ok)
             index_error = run.feed.close()
     return run.report(index_error)

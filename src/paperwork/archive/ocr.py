@@ -59,6 +59,9 @@ class OcrSettings:
     mode: str = "auto"
     page_timeout: float = DEFAULT_PAGE_TIMEOUT
     jobs: int | None = None  # pages OCRed at once; None: every core
+    # A broker URL (redis://HOST:PORT/DB): scans are OCRed by `paperwork worker`s on the queue
+    # (workers.py) instead of in this process. None: here, with no server to start.
+    queue: str | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -67,6 +70,8 @@ class OcrSettings:
             raise InputError(f"must be a positive number of seconds, not {self.page_timeout}", field="--ocr-timeout")
         if self.jobs is not None and self.jobs < 1:
             raise InputError(f"must be at least 1, not {self.jobs}", field="--ocr-jobs")
+        if self.queue is not None and not self.queue.startswith(("redis://", "rediss://")):
+            raise InputError(f"a broker URL is redis://HOST:PORT/DB, not {self.queue!r}", field="--workers")
 
     @property
     def workers(self) -> int:

@@ -21,10 +21,11 @@ Nothing here prints: progress is a callback, problems are returned or raised.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config import Workspace
 from ..db import require
@@ -139,13 +140,30 @@ class _Scan:
     problems: tuple[str, ...] = ()
 
 
+IN_FLIGHT = 64  # scans on the OCR queue at once (OcrSettings.queue): enough to keep many workers busy
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A scan handed to the OCR queue: where its PDF/A copy will be, and the task to wait for."""
+
+    output: Path
+    pending: Any  # workers.Pending: ready(), result()
+
+
 class _Ocr:
-    """OCR for one ``add``: imported on the first scan; missing tools are noticed once."""
+    """OCR for one ``add``: imported on the first scan; missing tools are noticed once.
+
+    With ``settings.queue`` (a broker URL), scans are OCRed by ``paperwork worker``s:
+    ``start`` hands a scan to the queue at once, ``scan`` later waits for its outcome, so
+    the caller can keep many scans in flight and still take their results in order.
+    """
 
     def __init__(self, files: FileStore, settings: OcrSettings | None):
         self.files = files
         self.settings = settings
         self.unavailable: str | None = None
+        self._remote = None
 
     def _wanted(self, path: Path, extracted: Extracted) -> bool:
         mode = self.settings.mode if self.settings is not None else "auto"
@@ -153,23 +171,50 @@ class _Ocr:
             return False
         return mode == "always" or extracted.needs_ocr
 
+    @property
+    def queued(self) -> bool:
+        return self.settings is not None and self.settings.queue is not None
+
     @staticmethod
     def state_without_ocr(extracted: Extracted) -> str:
         """The OCR state of a file OCR is not asked to read."""
         return "skipped" if extracted.needs_ocr else "not-needed"
 
-    def scan(self, path: Path, extracted: Extracted) -> _Scan:
+    def start(self, path: Path, extracted: Extracted) -> _Started | None:
+        """Hand the scan at ``path`` to the queue now; None when it is not OCRed on the queue."""
+        if not self.queued or not self._wanted(path, extracted) or self.unavailable is not None:
+            return None
+        assert self.settings is not None and self.settings.queue is not None
+        if self._remote is None:
+            from .workers import RemoteOcr
+
+            self._remote = RemoteOcr(self.settings.queue)
+            self._remote.check()  # an unreachable broker: one OcrError now, not one per scan
+        output = self.files.temp_path(".pdfa.part")
+        try:
+            pending = self._remote.submit(path, output, force=bool(extracted.text.strip()), settings=self.settings)
+        except BaseException:
+            output.unlink(missing_ok=True)
+            raise
+        return _Started(output, pending)
+
+    def scan(self, path: Path, extracted: Extracted, started: _Started | None = None) -> _Scan:
         if not self._wanted(path, extracted):
             return _Scan(self.state_without_ocr(extracted), extracted.text, extracted.pages)
-        if self.unavailable is not None:
+        if started is None and self.queued and self.unavailable is None:
+            started = self.start(path, extracted)
+        if self.unavailable is not None and started is None:
             return _Scan("unavailable", extracted.text, extracted.pages)
         from .ocr import OcrSettings, ocr_file
 
-        output = self.files.temp_path(".pdfa.part")
+        output = started.output if started is not None else self.files.temp_path(".pdfa.part")
         try:
-            outcome = ocr_file(
-                path, output, force=bool(extracted.text.strip()), settings=self.settings or OcrSettings()
-            )
+            if started is not None:
+                outcome = started.pending.result()  # type: ignore[attr-defined]
+            else:
+                outcome = ocr_file(
+                    path, output, force=bool(extracted.text.strip()), settings=self.settings or OcrSettings()
+                )
         except OcrUnavailableError as e:
             output.unlink(missing_ok=True)
             self.unavailable = str(e)
@@ -183,6 +228,11 @@ class _Ocr:
             raise
         state = "partial" if outcome.problems else "done"
         return _Scan(state, outcome.text, outcome.pages, output, outcome.problems)
+
+    def close(self) -> None:
+        if self._remote is not None:
+            self._remote.close()
+            self._remote = None
 
 
 def _put_archival_copy(files: FileStore, scan: _Scan, original_sha256: str, name: Path) -> StoredFile | None:
@@ -199,12 +249,12 @@ def _put_archival_copy(files: FileStore, scan: _Scan, original_sha256: str, name
 
 def _add_scanned(
     catalog: Catalog, files: FileStore, ocr: _Ocr, path: Path, meta: DocumentMeta | None, source: str,
-    sha: str | None, extracted: Extracted,
+    sha: str | None, extracted: Extracted, started: _Started | None = None,
 ) -> tuple[AddResult, str | None]:
     """Store and catalogue one file read already (``sha``, ``extracted``: ingest.py's reading) that
-    OCR is to read; the text is returned when the file is new. A file that changed since it was read
-    raises ``SourceError``."""
-    scan = ocr.scan(path, extracted)
+    OCR is to read (or is reading on the queue: ``started``); the text is returned when the file is
+    new. A file that changed since it was read raises ``SourceError``."""
+    scan = ocr.scan(path, extracted, started)
     try:
         merged = _merge(meta, scan.text)
         try:
@@ -321,16 +371,20 @@ def missing_text_ids(ws: Workspace) -> list[int]:
         return [record.id for record in catalog.records() if record.ocr in OCR_MISSING]
 
 
+def _read_stored(files: FileStore, scanner: _Ocr, record: DocumentRecord) -> Extracted | OcrResult:
+    """A stored original's text layer, or the result that says why it cannot be read."""
+    try:
+        return extract(files.absolute(record.stored_path))
+    except UnreadableDocumentError as e:
+        return OcrResult(record, has_text=False, ocr_problems=(f"cannot read the stored file: {e.reason}",))
+
+
 def _ocr_stored(
-    catalog: Catalog, files: FileStore, scanner: _Ocr, record: DocumentRecord
+    catalog: Catalog, files: FileStore, scanner: _Ocr, record: DocumentRecord, extracted: Extracted,
+    started: _Started | None,
 ) -> tuple[OcrResult, str | None]:
     """OCR one stored original into a new PDF/A copy; the text is returned when the row changed."""
-    original = files.absolute(record.stored_path)
-    try:
-        extracted = extract(original)
-    except UnreadableDocumentError as e:
-        return OcrResult(record, has_text=False, ocr_problems=(f"cannot read the stored file: {e.reason}",)), None
-    scan = scanner.scan(original, extracted)
+    scan = scanner.scan(files.absolute(record.stored_path), extracted, started)
     try:
         if scan.state == "not-needed":
             return OcrResult(record, ocr_problems=("a .docx document has its own text; nothing to OCR",)), None
@@ -380,21 +434,42 @@ def ocr_documents(
                 raise InputError(f"no document with id {doc_id} in the archive")
             records.append(record)
         feed = IndexFeed(ws)
-        try:
-            for record in records:
+        # With an OCR queue, up to IN_FLIGHT scans are on the workers at once; results in the ids' order.
+        waiting: deque[tuple[DocumentRecord, Extracted | OcrResult, _Started | None]] = deque()
+
+        def finish(record: DocumentRecord, read: Extracted | OcrResult, started: _Started | None) -> None:
+            if isinstance(read, OcrResult):
+                result, text = read, None
+            else:
                 try:
-                    result, text = _ocr_stored(catalog, files, scanner, record)
+                    result, text = _ocr_stored(catalog, files, scanner, record, read, started)
                 except OcrUnavailableError:
                     raise
                 except ArchiveError as e:
                     reason = str(e).removeprefix(f"{record.filename}: ")
                     result, text = OcrResult(record, ocr_problems=(reason,)), None
-                results.append(result)
-                if text is not None:
-                    feed.put(result.record, text)
-                if progress is not None:
-                    progress(1)
+            results.append(result)
+            if text is not None:
+                feed.put(result.record, text)
+            if progress is not None:
+                progress(1)
+
+        try:
+            for record in records:
+                read = _read_stored(files, scanner, record)
+                started = None if isinstance(read, OcrResult) else scanner.start(
+                    files.absolute(record.stored_path), read)
+                waiting.append((record, read, started))
+                while waiting and (len(waiting) > IN_FLIGHT or waiting[0][2] is None
+                                   or waiting[0][2].pending.ready()):
+                    finish(*waiting.popleft())
+            while waiting:
+                finish(*waiting.popleft())
         finally:
+            for _, _, started in waiting:  # stopped: copies the workers make now are not wanted
+                if started is not None:
+                    started.output.unlink(missing_ok=True)
+            scanner.close()
             index_error = feed.close()
     return OcrReport(tuple(results), index_error)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..config import Workspace
 from ..db import damaged_marker, integrity_problem, require
 from ..errors import ArchiveError, IndexVersionError, InputError
+from ..records import audit
 from .extract import SUPPORTED_SUFFIXES, UnreadableDocumentError, extract
 from .names import ENGINES, REINDEX
 from .indexfeed import creation_lock, index_document, index_module
@@ -190,7 +191,13 @@ def verify(ws: Workspace) -> VerifyReport:
         records = catalog.records()
         problems, checked = _check_files(files, records)
     index_problems, index_count = _check_index(ws, {r.id for r in records})
-    return VerifyReport(len(records), checked, index_count, tuple(problems + index_problems))
+    found = problems + index_problems
+    try:  # the fixity check is itself an event of the trail (PREMIS "fixity check")
+        audit.record(ws, "verify", "archive", "catalog", {
+            "documents": len(records), "files_checked": checked, "problems": len(found)})
+    except ArchiveError as e:  # a catalog on a read-only share: the check stands, said not recorded
+        found.append(Problem("audit", f"the check was not recorded in the audit trail: {e}"))
+    return VerifyReport(len(records), checked, index_count, tuple(found))
 
 
 # --------------------------------------------------------------------------- reindex
@@ -303,6 +310,9 @@ def reindex(
     switched = engine != ws.engine
     if switched:
         set_engine(ws, engine)
+    audit.record(ws, "engine switch" if switched else "reindex", "archive", "catalog", {
+        "engine": engine, "indexed": indexed, "previous_engine": ws.engine if switched else None,
+        "adopted": len(adopted), "leftovers_removed": removed})
     return ReindexReport(indexed, engine, switched, tuple(adopted), removed, tuple(skipped))
 
 

@@ -91,6 +91,13 @@ class Pending:
         self._source = source
         self._timeout = timeout
 
+    def ready(self) -> bool:
+        """Done (or failed) on the worker: ``result()`` will not wait."""
+        try:
+            return bool(self._result.ready())
+        except Exception:  # noqa: BLE001 - the backend unreachable: result() will say so
+            return True
+
     def result(self):
         from .ocr import OcrOutcome
 
@@ -113,6 +120,14 @@ class RemoteOcr:
         self.app = make_app(url)
         self.url = url
         self.timeout = timeout
+
+    def check(self) -> None:
+        """Reach the broker once (a few seconds at most): ``OcrError`` naming the URL if it cannot."""
+        try:
+            with self.app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.5, interval_max=1)
+        except Exception as e:  # noqa: BLE001 - kombu/redis connection errors
+            raise OcrError(f"cannot reach the OCR queue at {self.url}: {type(e).__name__}: {e}") from e
 
     def submit(self, source: Path, output: Path, *, force: bool, settings: Any) -> Pending:
         fields = {"mode": settings.mode, "page_timeout": settings.page_timeout, "jobs": settings.jobs}

@@ -126,6 +126,14 @@ def create(ctx) -> None:
     click.echo(f"Created an empty catalog: {ws.catalog_path}")
 
 
+def _workers_option(f):
+    return click.option(
+        "--workers", "queue", metavar="URL", default=None,
+        help="OCR the scans on `paperwork worker`s of this Redis queue, redis://HOST:PORT/DB "
+             "(default: [ocr] workers in paperwork.toml, else here).",
+    )(f)
+
+
 @archive.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--type", "doc_type", help='Tên loại, e.g. "Quyết định" (else read from the text).')
@@ -158,10 +166,12 @@ def create(ctx) -> None:
 @click.option(
     "--ocr-jobs", type=int, metavar="N", help="Pages OCRed at once (default: [ocr] jobs, else every core)."
 )
+@_workers_option
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 @click.pass_context
 def add(
-    ctx, files, doc_type, number, date_text, agency, title, signer, source, ocr_mode, ocr_timeout, ocr_jobs, as_json
+    ctx, files, doc_type, number, date_text, agency, title, signer, source, ocr_mode, ocr_timeout, ocr_jobs, queue,
+    as_json
 ) -> None:
     """Copy FILE... (.docx, .pdf, .png, .jpg, .tif) into the archive and record them in the catalog.
 
@@ -199,6 +209,7 @@ def add(
         mode=ocr_mode,
         page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
         jobs=ws.ocr_jobs if ocr_jobs is None else ocr_jobs,
+        queue=queue or ws.ocr_workers,
     )
     paths = [Path(f).absolute() for f in files]
     report = add_files(ws, paths, meta, source=source, ocr=ocr)
@@ -299,9 +310,10 @@ def _import_line(item) -> str:
               help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), metavar="FILE.csv",
               help="Where the report goes (default: import-report-YYYYMMDD-HHMMSS.csv in the current folder).")
+@_workers_option
 @click.option("--dry-run", is_flag=True, help="Check the inventory and list what would be added; write nothing.")
 @click.pass_context
-def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_path, dry_run) -> None:
+def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_path, queue, dry_run) -> None:
     """Add every document under FOLDER (typed and scanned), with metadata from an inventory.
 
     Walks FOLDER and its subfolders (hidden files, the archive itself and links
@@ -321,6 +333,8 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
         paperwork archive import scans/2015 --inventory scans/2015/muc-luc.xlsx --dry-run
 
         paperwork archive import scans/2015 --inventory scans/2015/muc-luc.xlsx --report 2015.csv
+
+        paperwork archive import scans/2015 --workers redis://10.0.0.5:6379/0
     """
     from ..archive.importer import ADDED, ALREADY_THERE, FAILED, SKIPPED, WOULD_ADD
     from ..archive.importer import InventoryError, dry_run as dry_run_import, plan_import, run_import, write_report
@@ -332,6 +346,7 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
         mode=ocr_mode,
         page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
         jobs=ws.ocr_jobs if jobs is None else jobs,
+        queue=queue or ws.ocr_workers,
     )
     if report_path is None:
         report_path = Path(f"import-report-{datetime.datetime.now():%Y%m%d-%H%M%S}.csv")
@@ -405,8 +420,9 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
 @click.option(
     "--ocr-jobs", type=int, metavar="N", help="Pages OCRed at once (default: [ocr] jobs, else every core)."
 )
+@_workers_option
 @click.pass_context
-def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs) -> None:
+def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs, queue) -> None:
     """OCR stored documents ID... again (or --all-missing), from their untouched originals.
 
     For scans stored while OCR was not installed, with --ocr never, or whose OCR
@@ -430,6 +446,7 @@ def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs) -> None:
     settings = OcrSettings(
         page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
         jobs=ws.ocr_jobs if ocr_jobs is None else ocr_jobs,
+        queue=queue or ws.ocr_workers,
     )
     ids = list(doc_ids) + (missing_text_ids(ws) if all_missing else [])
     if not ids:
