@@ -104,7 +104,7 @@ def get_workspace(ctx: click.Context):
 
 
 # The command modules attach their commands to `cli` when imported.
-from . import archive, batch, documents, dossiers, records, serve, users, workspace  # noqa: E402,F401
+from . import archive, batch, documents, dossiers, records, serve, signing, users, workspace  # noqa: E402,F401
 
 
 def _stop_on_sigterm() -> None:
