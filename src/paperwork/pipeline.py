@@ -46,6 +46,7 @@ CHUNK = 256  # documents recorded per register transaction
 MAX_ATTEMPTS = 20  # renders again after other clerks took the numbers meanwhile
 
 Progress = Callable[[int], None]
+Signer = Callable[[Path], Any]  # signs a written PDF in place; returns a signing.SignResult
 
 
 # --------------------------------------------------------------------------- items and results
@@ -102,6 +103,7 @@ class ItemResult:
     worker: int | None = None  # pid of the process that rendered it
     pdf: Path | None = None
     pdf_fonts: tuple[str, ...] = ()  # the fonts the PDF embeds
+    signature: Any = None  # signing.SignResult: the PDF signed after its number and date were in it (--sign)
     archive_id: int | None = None
     problem: str | None = None  # written, but a later stage failed (the PDF)
     ref: Any = None
@@ -600,7 +602,8 @@ class _Run:
         return done
 
 
-def _convert(results: dict[int, ItemResult], *, strict_font: bool) -> None:
+def _convert(results: dict[int, ItemResult], *, strict_font: bool, sign: Signer | None = None) -> None:
+    """PDFs of the written documents; ``sign``: each PDF signed in place once converted (render --sign)."""
     from .pdf import check_font, docx_to_pdf
 
     for index, r in results.items():
@@ -615,7 +618,12 @@ def _convert(results: dict[int, ItemResult], *, strict_font: bool) -> None:
                 files.discard(target)
             results[index] = replace(r, problem=f"{r.output} was written, but not its PDF: {e}")
         else:
-            results[index] = replace(r, pdf=pdf, pdf_fonts=tuple(fonts))
+            results[index] = r = replace(r, pdf=pdf, pdf_fonts=tuple(fonts))
+            if sign is not None:
+                try:
+                    results[index] = replace(r, signature=sign(pdf))
+                except PaperworkError as e:  # the number is issued and the files are written: say what is missing
+                    results[index] = replace(r, problem=f"{pdf} was written, but not signed: {e}")
 
 
 def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemResult]) -> tuple[int, str | None]:
@@ -665,10 +673,12 @@ def run(
     archive: bool = True,
     progress: Progress | None = None,
     renderer: Renderer | None = None,
+    sign: Signer | None = None,
 ) -> BatchReport:
     """Render, number, place, convert and archive the valid items of the plan.
 
-    ``renderer`` lets several plans share one pool of worker processes.
+    ``renderer`` lets several plans share one pool of worker processes. ``sign`` (with ``pdf``)
+    signs each PDF once its number and date are in it (``signing.pipeline_signer``).
     """
     ready = list(the_plan.ready)
     issuing = any(p.issue for p in ready)
@@ -690,7 +700,7 @@ def run(
                 entries = state.number_chunk(chunk)
                 done = state.place(chunk, entries)
                 if pdf:
-                    _convert(done, strict_font=ws.pdf_strict_font)
+                    _convert(done, strict_font=ws.pdf_strict_font, sign=sign)
                 if archive:
                     n, error = _archive(ws, chunk, done)
                     archived += n
@@ -740,6 +750,7 @@ def single(
     archive: bool = True,
     replace_issued: bool = False,
     strict: bool = False,
+    sign: Signer | None = None,
 ) -> tuple[ItemResult, BatchReport]:
     """``paperwork render``: the pipeline for one document; a failure is raised as it was found."""
     out = Path(out).absolute()
@@ -747,7 +758,7 @@ def single(
                     replace_issued=replace_issued, strict=strict)
     if the_plan.invalid:
         raise the_plan.invalid[0].failure
-    report = run(ws, the_plan, jobs=1, pdf=pdf, archive=archive)
+    report = run(ws, the_plan, jobs=1, pdf=pdf, archive=archive, sign=sign)
     result = report.items[0]
     if result.failure is not None:
         raise result.failure

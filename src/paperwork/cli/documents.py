@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli, get_workspace
+from .signing import key_options
 
 
 def echo_warnings(result) -> None:
@@ -69,9 +70,21 @@ def example(kind: str) -> None:
 @click.option("--no-archive", is_flag=True, help="Do not store the written document in the archive.")
 @click.option("--strict", is_flag=True,
               help="A căn cứ not in force on the document's date is an error, not a warning ([law] strict).")
+@click.option("--sign", "sign_pdf", is_flag=True,
+              help="Sign the PDF (with --pdf) once its number and date are in it: see `paperwork sign`.")
+@key_options
+@click.option("--as", "role", type=click.Choice(["person", "agency"]), default="person", show_default=True,
+              help="With --sign: sign as the competent person or as the agency.")
+@click.option("--image", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="With --sign --as person: the handwritten signature, a blue transparent PNG.")
+@click.option("--seal", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="With --sign --as agency: the seal, a red transparent PNG with its resolution.")
+@click.option("--tsa", metavar="URL", default=None, help="With --sign: a timestamp authority (RFC 3161).")
 @click.pass_context
 def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: bool, issue: bool,
-           replace_issued: bool, no_archive: bool, strict: bool) -> None:
+           replace_issued: bool, no_archive: bool, strict: bool, sign_pdf: bool, key: Path | None,
+           password_stdin: bool, pkcs11_lib: Path | None, token_label: str | None, key_label: str | None, role: str,
+           image: Path | None, seal: Path | None, tsa: str | None) -> None:
     """Render INPUT (YAML or JSON) as a document of KIND into OUTPUT.
 
     Without --issue and without `number` in INPUT the document is a draft for
@@ -85,6 +98,8 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         paperwork render reward-decision qd.yaml -o qd.docx --pdf
 
         paperwork render reward-decision qd.yaml -o qd.docx --issue
+
+        paperwork render reward-decision qd.yaml -o qd.docx --issue --pdf --sign --key an.p12 --password-stdin --image chu-ky.png
     """
     from ..errors import ArchiveError, ConversionError, InputError
     from ..kinds import get_kind
@@ -94,8 +109,10 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         raise InputError("the output must be a .docx file", source=str(output))
     k = get_kind(kind)
     ws = get_workspace(ctx)
+    signer = _signer(ws, sign_pdf, pdf, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
+                     tsa)
     written, report = single(ws, k.name, input_file, output, issue=issue, pdf=pdf, archive=not no_archive,
-                             replace_issued=replace_issued, strict=strict)
+                             replace_issued=replace_issued, strict=strict, sign=signer)
     echo_warnings(written)
     for line in report.recovered:
         click.echo(f"recovered from an interrupted run: {line}", err=True)
@@ -107,6 +124,9 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
     click.echo(f"wrote {written.output}{note}")
     if written.pdf:
         click.echo(f"wrote {written.pdf} ({pdf_font_note(written.pdf_fonts)})")
+    if written.signature is not None:
+        s = written.signature
+        click.echo(f"signed {s.output} as {s.role}: {s.signer}, {s.signed_at.isoformat(timespec='seconds')}")
     if written.archive_id is not None:
         click.echo(f"archived as id {written.archive_id}")
     if report.archive_note:
@@ -115,6 +135,26 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         raise ConversionError(written.problem)
     if report.archive_error:
         raise ArchiveError(f"{written.output} was written but not archived: {report.archive_error}")
+
+
+def _signer(ws, sign_pdf: bool, pdf: bool, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
+            tsa):
+    """``render --sign``: the pipeline's signer, the key opened and the images checked before any number is issued."""
+    from ..errors import InputError
+
+    if not sign_pdf:
+        if key or pkcs11_lib or image or seal or tsa:
+            raise InputError("--key, --image, --seal and --tsa sign the PDF: give --sign --pdf too", field="--sign")
+        return None
+    if not pdf:
+        raise InputError("--sign signs the PDF: give --pdf too", field="--sign")
+    from ..signing import SignOptions, check_ready, pipeline_signer
+    from .signing import key_from_options
+
+    signing_key = key_from_options(key, pkcs11_lib, token_label, key_label, password_stdin)
+    options = SignOptions(role=role, image=image, seal=seal, tsa=tsa)
+    check_ready(signing_key, options)
+    return pipeline_signer(ws, signing_key, options)
 
 
 @cli.command()

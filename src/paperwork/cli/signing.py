@@ -37,20 +37,6 @@ def key_from_options(key: Path | None, pkcs11_lib: Path | None, token_label: str
                     pin=secret.decode("utf-8") if secret is not None else None)
 
 
-def record_signature(ws, result, *, archived_id: int | None = None) -> None:
-    """The audit event ``sign`` for one signature, when the workspace keeps records."""
-    from ..files import sha256_file
-    from ..records import audit
-
-    if not ws.catalog_path.is_file():
-        return
-    details = {**result.as_dict(), "sha256": sha256_file(result.output)}
-    if archived_id is not None:
-        audit.record(ws, "sign", "document", archived_id, details)
-    else:
-        audit.record(ws, "sign", "file", str(Path(result.output).absolute()), details)
-
-
 def key_options(f):
     """--key / --password-stdin / --pkcs11-lib / --token-label / --key-label, shared with `render --sign`."""
     for option in reversed([
@@ -113,7 +99,7 @@ def sign(ctx: click.Context, pdf: Path, output: Path, key: Path | None, password
         paperwork sign qd-ky.pdf -o qd-ky.pdf --key snv.p12 --password-stdin --as agency --seal dau.png
     """
     from ..errors import InputError
-    from ..signing import SignOptions, sign_pdf
+    from ..signing import SignOptions, record, sign_pdf
 
     if attachment and copy_:
         raise InputError(_("give --attachment or --copy, not both"), field="--copy")
@@ -122,7 +108,7 @@ def sign(ctx: click.Context, pdf: Path, output: Path, key: Path | None, password
     options = SignOptions(role=role, image=image, seal=seal, form=form, copy_form=copy_form, agency=agency,
                           number=number, tsa=tsa, reason=reason)
     result = sign_pdf(pdf, output, signing_key, options)
-    record_signature(get_workspace(ctx), result)
+    record(get_workspace(ctx), result)
     where = (_("invisible (no image)") if result.page is None
              else _("page {page}").format(page=result.page + 1))
     click.echo(_("signed {output} as {role}: {signer}, {time}{stamp}; {where}").format(

@@ -13,11 +13,13 @@ pyHanko (a PKCS#12 file or a PKCS#11 token); ``verify`` validates offline agains
 
 from __future__ import annotations
 
-from .sign import COPY_FORMS, FORMS, ROLES, P12Key, SignOptions, SignResult, TokenKey, sign_pdf
+from .sign import (COPY_FORMS, FORMS, ROLES, P12Key, SignOptions, SignResult, TokenKey, check_ready, pipeline_signer,
+                   record, sign_pdf)
 from .trust import Trust, load_trust
 from .verify import VERDICTS, SignatureCheck, SignatureReport, check, has_signatures
 
 __all__ = [
     "COPY_FORMS", "FORMS", "ROLES", "VERDICTS", "P12Key", "SignOptions", "SignResult", "SignatureCheck",
-    "SignatureReport", "TokenKey", "Trust", "check", "has_signatures", "load_trust", "sign_pdf",
+    "SignatureReport", "TokenKey", "Trust", "check", "check_ready", "has_signatures", "load_trust", "pipeline_signer",
+    "record", "sign_pdf",
 ]

@@ -236,7 +236,7 @@ def place_seal(signature: Box, size: tuple[float, float]) -> Box:
 
 
 def top_right_box(page: tuple[float, float], size: tuple[float, float], *, right_mm: float = 15,
-                  top_mm: float = 5) -> Box:
+                  top_mm: float = 4) -> Box:
     """A box of ``size`` at the top right of the page, inside the right margin, in the top margin."""
     pw, ph = page
     w, h = size

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ from .. import files
 from ..errors import InputError, PaperworkError
 from . import appearance as ap
 
-__all__ = ["COPY_FORMS", "FORMS", "ROLES", "P12Key", "SignOptions", "SignResult", "TokenKey", "sign_pdf"]
+__all__ = ["COPY_FORMS", "FORMS", "ROLES", "P12Key", "SignOptions", "SignResult", "TokenKey", "check_ready",
+           "pipeline_signer", "record", "sign_pdf"]
 
 ROLES = ("person", "agency")
 FORMS = ("block", "attachment", "copy")  # where the agency's signature shows
@@ -205,6 +207,32 @@ def _font_file() -> str:
                          " install fonts-liberation2")
 
 
+def _font_for(font: str, text: str, folder: Path) -> str:
+    """``font`` cut down to the characters of ``text`` (and the digits of a time), at 1000 units per em.
+
+    pyHanko writes a TrueType font's glyph widths in the font's own units, where a PDF expects
+    thousandths of an em: a font of 2048 units (Times New Roman, Liberation Serif) would show
+    its letters twice as far apart. At 1000 units the two agree.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    tt = TTFont(font)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text + "0123456789T:+-. ")
+    subsetter.subset(tt)
+    if tt["head"].unitsPerEm != 1000:
+        scale_upem(tt, 1000)
+    path = folder / "signature-font.ttf"
+    tt.save(str(path))
+    return str(path)
+
+
 def _text_width(font: str, text: str) -> float:
     from PIL import ImageFont
 
@@ -243,7 +271,7 @@ def _text_style(font: str, lines: list[str]):
             return super().create_stamp(writer, box, params)
 
     box_style = text.TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=TEXT_SIZE), font_size=TEXT_SIZE,
-                                  leading=TEXT_SIZE + 2, border_width=0)
+                                  leading=TEXT_SIZE + 1, border_width=0)
     rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX,
                                       margins=layout.Margins.uniform(0),
                                       inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT)
@@ -269,9 +297,10 @@ class _Placement:
     images: tuple[tuple[str, ap.Box], ...]
 
 
-def _place(src: Path, reader, options: SignOptions, signer_name: str, organisation: str | None) -> _Placement:
+def _place(src: Path, reader, options: SignOptions, signer_name: str, organisation: str | None,
+           scratch: Path) -> _Placement:
     if options.role == "agency" and options.form in ("attachment", "copy"):
-        return _place_text(src, options, organisation or signer_name)
+        return _place_text(src, options, options.agency or organisation or signer_name, scratch)
     picture = options.image if options.role == "person" else options.seal
     if picture is None:
         return _Placement(None, None, None, ())  # an invisible signature: nothing drawn
@@ -292,7 +321,7 @@ def _place(src: Path, reader, options: SignOptions, signer_name: str, organisati
     return _Placement(block.page, box, _image_style(picture), (("seal", box),))
 
 
-def _place_text(src: Path, options: SignOptions, agency: str) -> _Placement:
+def _place_text(src: Path, options: SignOptions, agency: str, scratch: Path) -> _Placement:
     lines = ap.read_lines(src, pages=[0])
     number = options.number or ap.number_on_page(lines)
     text_lines = []
@@ -308,9 +337,10 @@ def _place_text(src: Path, options: SignOptions, agency: str) -> _Placement:
     font = _font_file()
     sample = dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=_VN).isoformat()
     width = max(_text_width(font, ln.replace("%(ts)s", sample)) for ln in text_lines) + 2
-    height = len(text_lines) * (TEXT_SIZE + 2) + 2
+    height = len(text_lines) * (TEXT_SIZE + 1) + 2
     box = ap.top_right_box(ap.page_size(src), (width, height))
-    return _Placement(0, box, _text_style(font, text_lines), (("text", box),))
+    return _Placement(0, box, _text_style(_font_for(font, "".join(text_lines), scratch), text_lines),
+                      (("text", box),))
 
 
 def _field_name(reader, role: str) -> str:
@@ -352,7 +382,7 @@ def sign_pdf(src: Path, out: Path, key: P12Key | TokenKey, options: SignOptions)
     if not data.startswith(b"%PDF"):
         raise InputError("not a PDF", source=str(src))
     timestamper = options.timestamper or (_timestamper(options.tsa) if options.tsa else None)
-    with _signer(key) as signer:
+    with _signer(key) as signer, tempfile.TemporaryDirectory(prefix="paperwork-sign-") as scratch:
         name, organisation = _names(signer.signing_cert)
         try:
             writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
@@ -360,7 +390,7 @@ def sign_pdf(src: Path, out: Path, key: P12Key | TokenKey, options: SignOptions)
             raise InputError(f"not a readable PDF: {e}", source=str(src)) from e
         if writer.prev.encrypted:
             raise InputError("the PDF is encrypted: paperwork signs unencrypted PDFs", source=str(src))
-        placement = _place(src, writer.prev, options, name, organisation)
+        placement = _place(src, writer.prev, options, name, organisation, Path(scratch))
         field = _field_name(writer.prev, options.role)
         spec = fields.SigFieldSpec(sig_field_name=field, on_page=placement.page or 0,
                                    box=placement.box if placement.box else None)
@@ -390,3 +420,43 @@ def _signing_time(path: Path, field: str) -> dt.datetime:
             if sig.field_name == field and sig.self_reported_timestamp is not None:
                 return sig.self_reported_timestamp.astimezone(_VN)
     return dt.datetime.now(_VN)
+
+
+# --------------------------------------------------------------------------- the records and the pipeline
+
+
+def record(ws, result: SignResult, *, archive_id: int | None = None) -> None:
+    """The audit event ``sign`` for one signature, when the workspace keeps records (has a catalog):
+    object "document" (its archive id) when the signed file is archived, else "file" (its path)."""
+    from ..records import audit
+
+    if not ws.catalog_path.is_file():
+        return
+    details = {**result.as_dict(), "sha256": files.sha256_file(result.output)}
+    if archive_id is not None:
+        audit.record(ws, "sign", "document", archive_id, details)
+    else:
+        audit.record(ws, "sign", "file", str(Path(result.output).absolute()), details)
+
+
+def check_ready(key: P12Key | TokenKey, options: SignOptions) -> str:
+    """Everything about signing that can be wrong before a document exists: the key opens (password,
+    PIN), the images are usable PNGs. Returns the certificate's holder. ``render --sign`` asks this
+    before a number is issued, so a wrong password costs no number."""
+    if options.role == "person" and options.image is not None:
+        ap.image_size(options.image, true_size=False, what="the signature image")
+    if options.role == "agency" and options.seal is not None:
+        ap.image_size(options.seal, true_size=True, what="the seal image")
+    with _signer(key) as signer:
+        return _names(signer.signing_cert)[0]
+
+
+def pipeline_signer(ws, key: P12Key | TokenKey, options: SignOptions):
+    """A ``pipeline.Signer``: signs a written PDF in place and records the event."""
+
+    def sign(pdf: Path) -> SignResult:
+        result = sign_pdf(pdf, pdf, key, options)
+        record(ws, result)
+        return result
+
+    return sign
