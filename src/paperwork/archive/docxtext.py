@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 from xml.parsers import expat
+from ..i18n import _
 
 __all__ = ["DEFAULT_PART_LIMIT", "DEFAULT_TOTAL_LIMIT", "DocxError", "DocxText", "docx_text"]
 
@@ -86,16 +87,20 @@ class _Package:
         try:
             self.zf = zipfile.ZipFile(stream)
         except zipfile.BadZipFile as e:
-            raise DocxError("not a Word .docx document (corrupt, encrypted or another format)") from e
+            raise DocxError(_("not a Word .docx document (corrupt, encrypted or another format)")) from e
         self.infos = {info.filename: info for info in self.zf.infolist()}
         self.rel_ids: dict[str, dict[str, str]] = {}  # part -> its relationships' r:id -> part
         total = 0
         for info in self.zf.infolist():
             if info.file_size > part_limit:
-                raise DocxError(f"{info.filename} inflates past {_mib(part_limit)}: refused")
+                raise DocxError(_("{filename} inflates past {mib}: refused").format(
+                    filename=info.filename, mib=_mib(part_limit)
+                ))
             total += info.file_size
             if total > total_limit:
-                raise DocxError(f"the parts inflate past {_mib(total_limit)} in all (at {info.filename}): refused")
+                raise DocxError(_("the parts inflate past {mib} in all (at {filename}): refused").format(
+                    mib=_mib(total_limit), filename=info.filename
+                ))
             if info.compress_type == zipfile.ZIP_STORED and info.compress_size > info.file_size:
                 raise DocxError(self._refusal(info))
 
@@ -121,7 +126,7 @@ class _Package:
         raw.seek(info.header_offset)
         signature, name_length, extra_length = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
         if signature != _LOCAL_SIGNATURE:
-            raise DocxError(f"not a Word .docx document (bad local header for {name})")
+            raise DocxError(_("not a Word .docx document (bad local header for {name})").format(name=name))
         raw.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
         left, inflated, crc = info.compress_size, 0, 0
         inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
@@ -132,7 +137,7 @@ class _Package:
                     break
                 pending = raw.read(min(_CHUNK, left))
                 if not pending:
-                    raise DocxError(f"not a Word .docx document ({name} is cut short)")
+                    raise DocxError(_("not a Word .docx document ({name} is cut short)").format(name=name))
                 left -= len(pending)
             if inflater is None:
                 chunk, pending = pending, b""
@@ -140,7 +145,9 @@ class _Package:
                 try:
                     chunk = inflater.decompress(pending, _CHUNK)
                 except zlib.error as e:
-                    raise DocxError(f"not a Word .docx document ({name} is damaged: {e})") from e
+                    raise DocxError(_("not a Word .docx document ({name} is damaged: {error})").format(
+                        name=name, error=e
+                    )) from e
                 pending = inflater.unconsumed_tail
             inflated += len(chunk)
             if inflated > info.file_size:
@@ -150,7 +157,9 @@ class _Package:
             if inflater is not None and inflater.eof:
                 break
         if inflated != info.file_size or crc != info.CRC:
-            raise DocxError(f"not a Word .docx document ({name} is damaged: bad CRC or size)")
+            raise DocxError(_("not a Word .docx document ({name} is damaged: bad CRC or size)").format(
+                name=name
+            ))
 
 
 class _XmlError(DocxError):
@@ -159,7 +168,7 @@ class _XmlError(DocxError):
 
 def _parse(package: _Package, name: str, parser: expat.XMLParserType) -> None:
     def refuse(*_: object) -> None:
-        raise DocxError(f"cannot read the Word document: {name} declares a DTD: refused")
+        raise DocxError(_("cannot read the Word document: {name} declares a DTD: refused").format(name=name))
 
     parser.StartDoctypeDeclHandler = refuse  # no entities: no billion laughs
     try:
@@ -400,7 +409,7 @@ def docx_text(
     package = _Package(stream, part_limit, total_limit)
     main = next((part for kind, part in _relationships(package, "") if kind == _OFFICE_DOCUMENT), None)
     if main is None or main not in package:
-        raise DocxError("not a Word .docx document (corrupt, encrypted or another format)")
+        raise DocxError(_("not a Word .docx document (corrupt, encrypted or another format)"))
     _relationships(package, main)
     body = _walk(package, main)
     lines = body.lines
@@ -413,7 +422,9 @@ def docx_text(
                 continue  # linked to the previous section's
             part = by_id.get(rid)
             if part is None or part not in package:
-                raise DocxError(f"cannot read the Word document: no part for the {kind[0]} {rid!r}")
+                raise DocxError(_("cannot read the Word document: no part for the {kind} {rid!r}").format(
+                    kind=kind[0], rid=rid
+                ))
             if part in seen:
                 continue
             seen.add(part)

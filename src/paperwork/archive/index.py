@@ -64,6 +64,7 @@ from paperwork.archive.plan import SearchPlan, day_number, plan_query
 from paperwork.archive.query import Query
 from paperwork.archive.snippets import SNIPPET_CHARS, make_snippet
 from paperwork.errors import ArchiveError, IndexVersionError, InputError
+from ..i18n import _
 
 __all__ = [
     "DEFAULT_ENGINE",
@@ -178,7 +179,7 @@ def date_key(doc_id: int, value: str | None) -> int:
         return day_number(date.fromisoformat(value))
     except ValueError:
         what = f"document {doc_id}: date"
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=what) from None
+        raise InputError(_("{value!r} is not a date (YYYY-MM-DD)").format(value=value), field=what) from None
 
 
 def body_of(doc: IndexDocument) -> str:
@@ -195,12 +196,16 @@ def _os_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as e:
-        raise ArchiveError(f"the search index {path} cannot be written: {e.strerror or e}") from e
+        raise ArchiveError(_("the search index {path} cannot be written: {value}").format(
+            path=path, value=e.strerror or e
+        )) from e
     except ValueError as e:  # tantivy reports its I/O errors as ValueError("An IO error occurred: …")
         if "IO error" not in str(e):
             raise
         cause = str(e).split(": ", 1)[-1].strip("'").split(" (os error")[0]
-        raise ArchiveError(f"the search index {path} cannot be written: {cause}") from e
+        raise ArchiveError(_("the search index {path} cannot be written: {cause}").format(
+            path=path, cause=cause
+        )) from e
 
 
 def _remove_abandoned_builds(path: Path) -> None:
@@ -273,10 +278,15 @@ class BaseIndex:
         version, engine = info.get("schema_version"), info.get("engine", "whoosh")
         if engine != cls.ENGINE:
             raise IndexVersionError(
-                f"the search index {path} was built by {engine}, not {cls.ENGINE}: {REINDEX}"
+                _("the search index {path} was built by {engine}, not {ENGINE}: {REINDEX}").format(
+                    path=path, engine=engine, ENGINE=cls.ENGINE, REINDEX=_(REINDEX)
+                )
             )
         if version != SCHEMA_VERSION:
-            raise IndexVersionError(f"index schema {version}, paperwork expects {SCHEMA_VERSION}: {REINDEX}")
+            raise IndexVersionError(_("index schema {version}, paperwork expects {SCHEMA_VERSION}: "
+                                      "{REINDEX}").format(
+                version=version, SCHEMA_VERSION=SCHEMA_VERSION, REINDEX=_(REINDEX)
+            ))
         index = cls(path, lock_timeout=lock_timeout)
         try:
             index._open_files()
@@ -284,7 +294,9 @@ class BaseIndex:
             raise
         except Exception as e:  # any failure to read the engine's files means a damaged index
             why = f"{type(e).__name__}: {e}"
-            raise ArchiveError(f"the search index {path} cannot be opened ({why}): {REINDEX}") from e
+            raise ArchiveError(_("the search index {path} cannot be opened ({why}): {REINDEX}").format(
+                path=path, why=why, REINDEX=_(REINDEX)
+            )) from e
         return index
 
     @classmethod
@@ -382,7 +394,9 @@ def recommend_engine(engine: str, documents: int) -> str | None:
 def engine_class(engine: str) -> type[BaseIndex]:
     """The index class of ``engine``, imported now (each engine imports its package lazily)."""
     if engine not in _ENGINE_MODULES:
-        raise InputError(f"{engine!r} is not one of {', '.join(ENGINES)}", field="engine")
+        raise InputError(_("{engine!r} is not one of {ENGINES}").format(
+            engine=engine, ENGINES=', '.join(ENGINES)
+        ), field="engine")
     module_name, class_name = _ENGINE_MODULES[engine]
     try:
         module = importlib.import_module(module_name)
@@ -403,11 +417,13 @@ def open_index(path: Path, engine: str | None = None, *, lock_timeout: float = L
     built_by = index_engine(path)
     if engine is not None and built_by != engine:
         raise IndexVersionError(
-            f"the search index was built by {built_by} but the workspace asks for {engine}:"
-            f" run `paperwork archive reindex --engine {engine}`"
+            _("the search index was built by {built_by} but the workspace asks for {engine}: run "
+              "`paperwork archive reindex --engine {engine}`").format(built_by=built_by, engine=engine)
         )
     if built_by not in _ENGINE_MODULES:
-        raise IndexVersionError(f"the search index was built by an unknown engine {built_by!r}: {REINDEX}")
+        raise IndexVersionError(_("the search index was built by an unknown engine {built_by!r}: {REINDEX}").format(
+            built_by=built_by, REINDEX=_(REINDEX)
+        ))
     return engine_class(built_by).open(path, lock_timeout=lock_timeout)  # type: ignore[return-value]
 
 

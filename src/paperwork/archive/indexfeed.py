@@ -18,6 +18,7 @@ from ..config import Workspace
 from ..errors import PaperworkError
 from .names import REINDEX
 from .store import DocumentRecord
+from ..i18n import _
 
 if TYPE_CHECKING:
     from .index import IndexDocument, SearchIndex
@@ -149,9 +150,12 @@ class IndexFeed:
             self._index.close()
         if self.error is None:
             return None
+        reindex = _(REINDEX)
         return (
-            f"{self.unindexed} document(s) stored and catalogued but not indexed: {self.error}"
-            + ("" if REINDEX in self.error else f"; {REINDEX}")
+            _("{count} document(s) stored and catalogued but not indexed: {error}").format(
+                count=self.unindexed, error=self.error
+            )
+            + ("" if reindex in self.error else f"; {reindex}")
         )
 
 

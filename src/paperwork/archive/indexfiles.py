@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from paperwork.archive.names import REINDEX
 from paperwork.errors import ArchiveError, ArchiveLockedError
+from ..i18n import _
 
 __all__ = [
     "LOCK_RETRY_DELAY",
@@ -72,17 +73,21 @@ def read_sentinel(path: Path) -> dict[str, Any]:
     path = Path(path)
     sentinel = path / SENTINEL
     if not path.is_dir():
-        raise ArchiveError(f"no search index at {path}: {REINDEX}")
+        raise ArchiveError(_("no search index at {path}: {REINDEX}").format(path=path, REINDEX=_(REINDEX)))
     if not sentinel.is_file():
         raise ArchiveError(
-            f"{path} has no {SENTINEL} (not a paperwork index, or an unfinished one): {REINDEX}"
+            _("{path} has no {SENTINEL} (not a paperwork index, or an unfinished one): {REINDEX}").format(
+                path=path, SENTINEL=SENTINEL, REINDEX=_(REINDEX)
+            )
         )
     try:
         info = json.loads(sentinel.read_text(encoding="utf-8"))
         if not isinstance(info, dict) or "schema_version" not in info:
-            raise ValueError("no schema_version")
+            raise ValueError(_("no schema_version"))
     except (OSError, ValueError) as e:
-        raise ArchiveError(f"cannot read {sentinel} ({e}): {REINDEX}") from e
+        raise ArchiveError(_("cannot read {sentinel} ({error}): {REINDEX}").format(
+            sentinel=sentinel, error=e, REINDEX=_(REINDEX)
+        )) from e
     return info
 
 
@@ -103,11 +108,11 @@ def _flock(fd: int, mode: int, path: Path, timeout: float, deadline: float) -> b
         return True
     except OSError as e:
         if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-            raise ArchiveError(f"cannot lock the search index {path}: {e}") from e
+            raise ArchiveError(_("cannot lock the search index {path}: {error}").format(path=path, error=e)) from e
     if time.monotonic() >= deadline:
         raise ArchiveLockedError(
-            f"the search index {path} is being written by another process"
-            f" (waited {timeout:g} s): try again later"
+            _("the search index {path} is being written by another process (waited {timeout:g} s): try "
+              "again later").format(path=path, timeout=timeout)
         )
     time.sleep(LOCK_RETRY_DELAY)
     return False

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InputError
+from ..i18n import _, ngettext
 from ..vietnamese import clean_text, nfc
 from .folding import fold
 from .store import DocumentMeta
@@ -55,7 +56,10 @@ class InventoryError(InputError):
     def __init__(self, problems: Sequence[InputError]):
         self.problems = tuple(problems)
         first, more = problems[0], len(problems) - 1
-        message = first.reason + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+        message = first.reason + (
+            ngettext(" (and {count} more problem)", " (and {count} more problems)", more).format(count=more)
+            if more else ""
+        )
         super().__init__(message, source=first.source, field=first.field)
 
 
@@ -113,7 +117,7 @@ def _text(value: object, what: str) -> str:
         raise _CellError(str(e)) from None
     limit = _LIMITS.get(what, 200)
     if len(text) > limit:
-        raise _CellError(f"longer than {limit} characters")
+        raise _CellError(_("longer than {limit} characters").format(limit=limit))
     return text
 
 
@@ -131,7 +135,8 @@ def _date(value: object, today: datetime.date) -> datetime.date:
     elif isinstance(value, datetime.date):
         day = value
     elif isinstance(value, (int, float)):
-        raise _CellError(f"{value!r} is a number, not a date: write dd/mm/yyyy, or format the cell as a date")
+        raise _CellError(_("{value!r} is a number, not a date: write dd/mm/yyyy, or format the cell as "
+                           "a date").format(value=value))
     else:
         text = " ".join(str(value).split())
         folded = fold(text)
@@ -140,17 +145,18 @@ def _date(value: object, today: datetime.date) -> datetime.date:
         elif m := _YMD.fullmatch(text):
             y, mo, d = map(int, m.groups())
         elif _SHORT_YEAR.fullmatch(text):
-            raise _CellError(f"{text!r}: write the year with four digits (dd/mm/yyyy)")
+            raise _CellError(_("{text!r}: write the year with four digits (dd/mm/yyyy)").format(text=text))
         elif _PARTIAL.fullmatch(text):
-            raise _CellError(f"{text!r} is not a whole date: leave the cell empty to read the date off the document")
+            raise _CellError(_("{text!r} is not a whole date: leave the cell empty to read the date "
+                               "off the document").format(text=text))
         else:
-            raise _CellError(f"{text!r} is not a date (write dd/mm/yyyy or yyyy-mm-dd)")
+            raise _CellError(_("{text!r} is not a date (write dd/mm/yyyy or yyyy-mm-dd)").format(text=text))
         try:
             day = datetime.date(y, mo, d)
         except ValueError as e:
-            raise _CellError(f"{text!r} is not a date: {e}") from None
+            raise _CellError(_("{text!r} is not a date: {error}").format(text=text, error=e)) from None
     if day > today:
-        raise _CellError(f"{day:%d/%m/%Y} is in the future")
+        raise _CellError(_("{day:%d/%m/%Y} is in the future").format(day=day))
     return day
 
 
@@ -181,7 +187,9 @@ class _Names:
         name = written.replace("\\", "/").removeprefix("./")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or ".." in parts:
-            raise _CellError(f"{written!r}: give the file's path inside the folder {self.folder}")
+            raise _CellError(_("{written!r}: give the file's path inside the folder {folder}").format(
+                written=written, folder=self.folder
+            ))
         if "/" in name:
             found = self.by_rel.get(name) or self._one(written, [
                 rel for key, rel in self.by_rel.items() if key.casefold() == name.casefold()])
@@ -191,14 +199,18 @@ class _Names:
         if found is not None:
             return found
         if name in self.refused:
-            raise _CellError(f"{written!r} is not imported: {self.refused[name]}")
-        raise _CellError(f"no file {written!r} in {self.folder}")
+            raise _CellError(_("{written!r} is not imported: {refused}").format(
+                written=written, refused=self.refused[name]
+            ))
+        raise _CellError(_("no file {written!r} in {folder}").format(written=written, folder=self.folder))
 
     def _one(self, written: str, candidates: list[str]) -> str | None:
         unique = sorted(set(candidates))
         if len(unique) > 1:
             shown = ", ".join(unique[:3]) + (", …" if len(unique) > 3 else "")
-            raise _CellError(f"{written!r} names {len(unique)} files ({shown}): write the path inside the folder")
+            raise _CellError(_("{written!r} names {count} files ({shown}): write the path inside the folder").format(
+                written=written, count=len(unique), shown=shown
+            ))
         return unique[0] if unique else None
 
 
@@ -210,7 +222,7 @@ def _sheet_rows(path: Path, name: str) -> Iterator[list[list[object]]]:
 
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise InputError("an inventory is an .xlsx or .csv spreadsheet", source=name)
+        raise InputError(_("an inventory is an .xlsx or .csv spreadsheet"), source=name)
     raw = _read_regular(path, MAX_SHEET_BYTES, "a spreadsheet")
     if suffix == ".xlsx":
         yield _xlsx_rows(raw, name)
@@ -218,15 +230,19 @@ def _sheet_rows(path: Path, name: str) -> Iterator[list[list[object]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text (save the CSV as UTF-8)", source=name) from None
+        raise InputError(_("not UTF-8 text (save the CSV as UTF-8)"), source=name) from None
     for delimiter in (",", ";", "\t"):  # Excel on a Vietnamese Windows writes ";"
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             rows = list(islice(reader, MAX_SHEET_ROWS + 2))
         except csv.Error as e:
-            raise InputError(f"line {reader.line_num}: invalid CSV: {e}", source=name) from None
+            raise InputError(_("line {line_num}: invalid CSV: {error}").format(
+                line_num=reader.line_num, error=e
+            ), source=name) from None
         if len(rows) > MAX_SHEET_ROWS + 1:
-            raise InputError(f"more than {MAX_SHEET_ROWS:,} rows: refused", source=name)
+            raise InputError(_("more than {MAX_SHEET_ROWS:,} rows: refused").format(
+                MAX_SHEET_ROWS=MAX_SHEET_ROWS
+            ), source=name)
         yield rows
 
 
@@ -254,8 +270,8 @@ def read_inventory(
             break
     else:
         examples = ", ".join(f'"{h}"' for h in HEADINGS["file"][:3])
-        raise InputError(f"no column of file names: none of the first {HEADER_ROWS} rows has a heading"
-                         f" such as {examples}", source=name)
+        raise InputError(_("no column of file names: none of the first {HEADER_ROWS} rows has a "
+                           "heading such as {examples}").format(HEADER_ROWS=HEADER_ROWS, examples=examples), source=name)
     columns: dict[str, int] = {}
     headings = [str(c).strip() if c is not None else "" for c in rows[header]]
     used, ignored = [], []
@@ -269,8 +285,10 @@ def read_inventory(
         if what in columns:
             other = columns[what]
             problems.append(InputError(
-                f"columns {_letter(other)} ({headings[other]}) and {_letter(col)} ({heading}) both give"
-                f" {_GIVES[what]}: keep one", source=f"{name}: row {header + 1}"))
+                _("columns {letter} ({headings}) and {letter2} ({heading}) both give {GIVES}: keep one").format(
+                    letter=_letter(other), headings=headings[other], letter2=_letter(col), heading=heading,
+                    GIVES=_GIVES[what]
+                ), source=f"{name}: row {header + 1}"))
             continue
         columns[what] = col
         used.append((heading, _GIVES[what]))
@@ -294,13 +312,15 @@ def read_inventory(
                     values[what] = names.find(text) if what == "file" else text
                     if what == "file" and values[what] in found:
                         earlier = found[values[what]].row
-                        raise _CellError(f"{text!r} is listed again (row {earlier} lists it already)")
+                        raise _CellError(_("{text!r} is listed again (row {earlier} lists it already)").format(
+                            text=text, earlier=earlier
+                        ))
             except _CellError as e:
                 problems.append(InputError(str(e), source=f"{name}: row {number}",
                                            field=f"{headings[col]} (column {_letter(col)})"))
         if "file" not in cells:
             col = columns["file"]
-            problems.append(InputError("no file named: every row of the inventory names its file",
+            problems.append(InputError(_("no file named: every row of the inventory names its file"),
                                        source=f"{name}: row {number}",
                                        field=f"{headings[col]} (column {_letter(col)})"))
         if len(problems) >= 100:
@@ -310,7 +330,9 @@ def read_inventory(
     if problems:
         raise InventoryError(problems)
     if not found:
-        raise InputError(f"lists no files: the rows under the headings (row {header + 1}) are empty", source=name)
+        raise InputError(_("lists no files: the rows under the headings (row {value}) are empty").format(
+            value=header + 1
+        ), source=name)
     return Inventory(path, found, tuple(used), tuple(ignored))
 
 

@@ -5,10 +5,11 @@ searching) can use them without importing an engine or another archive module.
 """
 
 from __future__ import annotations
+from ..i18n import N_
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "REINDEX"]
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 # What a message ends with when only rebuilding the index from the catalog helps.
-REINDEX = "run `paperwork archive reindex`"
+REINDEX = N_("run `paperwork archive reindex`")

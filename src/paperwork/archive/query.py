@@ -29,6 +29,7 @@ from typing import Any
 
 from paperwork.archive.folding import fold, fold_words, normalise_number
 from paperwork.errors import InputError
+from ..i18n import _
 
 __all__ = ["FILTER_KEYS", "MAX_LIMIT", "MAX_WORDS", "MAX_WORD_CHARS", "SORTS", "Query", "parse_query"]
 
@@ -89,13 +90,13 @@ def _nfc(text: str) -> str:
 
 def _as_int(key: str, value: Any) -> int:
     if isinstance(value, bool):
-        raise InputError(f"{value!r} is not a whole number", field=key)
+        raise InputError(_("{value!r} is not a whole number").format(value=value), field=key)
     if isinstance(value, int):
         return value
     try:
         return int(str(value).strip())
     except ValueError:
-        raise InputError(f"{value!r} is not a whole number", field=key) from None
+        raise InputError(_("{value!r} is not a whole number").format(value=value), field=key) from None
 
 
 def _as_date(key: str, value: Any) -> date:
@@ -104,7 +105,7 @@ def _as_date(key: str, value: Any) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=key) from None
+        raise InputError(_("{value!r} is not a date (YYYY-MM-DD)").format(value=value), field=key) from None
 
 
 def _check_value(key: str, value: Any) -> Any:
@@ -112,22 +113,24 @@ def _check_value(key: str, value: Any) -> Any:
     if key in ("year", "limit"):
         number = _as_int(key, value)
         if key == "year" and not 1 <= number <= 9999:
-            raise InputError(f"{number} is not a year", field=key)
+            raise InputError(_("{number} is not a year").format(number=number), field=key)
         if key == "limit" and number < 1:
-            raise InputError(f"must be at least 1, got {number}", field=key)
+            raise InputError(_("must be at least 1, got {number}").format(number=number), field=key)
         if key == "limit" and number > MAX_LIMIT:
-            raise InputError(f"must be at most {MAX_LIMIT}, got {number}", field=key)
+            raise InputError(_("must be at most {MAX_LIMIT}, got {number}").format(
+                MAX_LIMIT=MAX_LIMIT, number=number
+            ), field=key)
         return number
     if key in ("date_from", "date_to"):
         return _as_date(key, value)
     if key == "sort":
         sort = str(value).strip().lower()
         if sort not in SORTS:
-            raise InputError(f"{value!r} is not one of {', '.join(SORTS)}", field=key)
+            raise InputError(_("{value!r} is not one of {SORTS}").format(value=value, SORTS=', '.join(SORTS)), field=key)
         return sort
     text = " ".join(_nfc(str(value)).split())
     if not text:
-        raise InputError("empty value", field=key)
+        raise InputError(_("empty value"), field=key)
     return text
 
 
@@ -165,7 +168,9 @@ def parse_query(text: str, **options: Any) -> Query:
             raw = m["kquoted"] if m["kquoted"] is not None else m["kvalue"]
             value = _check_value(key, raw)
             if key in inline and not _same(key, inline[key], value):
-                raise InputError(f"given twice: {inline[key]!r} and {value!r}", field=key)
+                raise InputError(_("given twice: {inline!r} and {value!r}").format(
+                    inline=inline[key], value=value
+                ), field=key)
             inline[key] = value
         elif m["phrase"] is not None:
             phrase = " ".join(m["phrase"].split())
@@ -189,21 +194,27 @@ def parse_query(text: str, **options: Any) -> Query:
         value = _check_value(key, raw)
         if key in inline and not _same(key, inline[key], value):
             raise InputError(
-                f"the query says {inline[key]!r} but the option says {value!r}", field=key
+                _("the query says {inline!r} but the option says {value!r}").format(
+                    inline=inline[key], value=value
+                ), field=key
             )
         merged.setdefault(key, value)
 
     searched = [w for text in (*words, *phrases, *fuzzy) for w in fold_words(text)]
     if len(searched) > MAX_WORDS:
-        raise InputError(f"the query has {len(searched)} words; at most {MAX_WORDS} are searched: shorten it")
+        raise InputError(_("the query has {count} words; at most {MAX_WORDS} are searched: shorten it").format(
+            count=len(searched), MAX_WORDS=MAX_WORDS
+        ))
     longest = max((len(w) for w in searched), default=0)
     if longest > MAX_WORD_CHARS:
-        raise InputError(f"a word of the query has {longest} characters; at most {MAX_WORD_CHARS}"
-                         " are searched: shorten it")
+        raise InputError(_("a word of the query has {longest} characters; at most {MAX_WORD_CHARS} are "
+                           "searched: shorten it").format(longest=longest, MAX_WORD_CHARS=MAX_WORD_CHARS))
     query = replace(Query(), words=tuple(words), phrases=tuple(phrases), fuzzy=tuple(fuzzy), **merged)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise InputError(
-            f"date_from {query.date_from} is after date_to {query.date_to}", field="date_from"
+            _("date_from {date_from} is after date_to {date_to}").format(
+                date_from=query.date_from, date_to=query.date_to
+            ), field="date_from"
         )
     return query
 

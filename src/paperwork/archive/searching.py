@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import ArchiveError
+from ..i18n import _
 from .names import REINDEX
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class ArchiveSearcher:
         if index.index_exists(ws.index_dir):
             self._index = index.open_index(ws.index_dir, ws.engine)
         elif not _catalog_is_empty(ws):
-            raise ArchiveError(f"the archive has no search index: {REINDEX}")
+            raise ArchiveError(_("the archive has no search index: {REINDEX}").format(REINDEX=_(REINDEX)))
 
     def search(self, text: str = "", **options: object) -> list[SearchHit]:
         """``text`` in the query language, options as in ``parse_query``."""

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ..errors import ArchiveError
 from ..files import pid_alive
+from ..i18n import _
 from .catalog import (
     OCR_STATES,
     PDFA_SUFFIX,
@@ -71,7 +72,9 @@ def open_regular(path: Path):
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ArchiveError(f"{path}: not a regular file (a FIFO, device or folder): not added")
+            raise ArchiveError(_("{path}: not a regular file (a FIFO, device or folder): not added").format(
+                path=path
+            ))
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:

@@ -61,6 +61,7 @@ from paperwork.archive.index import (
 )
 from paperwork.archive.plan import Filters, SearchPlan, Term
 from paperwork.errors import ArchiveError, ArchiveLockedError
+from ...i18n import _
 
 __all__ = ["TantivyIndex"]
 
@@ -253,7 +254,9 @@ class TantivyIndex(BaseIndex):
 
     def _open_files(self) -> None:
         if not tantivy.Index.exists(str(self.path)):
-            raise ArchiveError(f"the search index {self.path} has no Tantivy files: {REINDEX}")
+            raise ArchiveError(_("the search index {path} has no Tantivy files: {REINDEX}").format(
+                path=self.path, REINDEX=_(REINDEX)
+            ))
         self._ix = tantivy.Index.open(str(self.path))
         _register(self._ix)
         self._ix.config_reader(reload_policy="Manual")
@@ -277,7 +280,7 @@ class TantivyIndex(BaseIndex):
     def _fresh(self) -> None:
         """Follow other processes: a rebuild swapped the folder, or a writer committed."""
         if self._ix is None:
-            raise ArchiveError(f"the search index {self.path} is closed")
+            raise ArchiveError(_("the search index {path} is closed").format(path=self.path))
         if self._sentinel_inode() != self._sentinel_ino:
             self._open_files()
         elif self._meta_state() != self._seen:
@@ -301,7 +304,7 @@ class TantivyIndex(BaseIndex):
         try:
             for doc in docs:
                 if doc.id in seen:
-                    raise ArchiveError(f"document {doc.id} given twice to the index")
+                    raise ArchiveError(_("document {id} given twice to the index").format(id=doc.id))
                 seen.add(doc.id)
                 writer.add_document(_document(doc))
                 if progress and len(seen) % PROGRESS_EVERY == 0:
@@ -338,7 +341,9 @@ class TantivyIndex(BaseIndex):
                 writer = ix.writer(heap_size=ADD_HEAP_BYTES, num_threads=1)
             except ValueError as e:  # Tantivy's own lock: a writer outside paperwork's lock
                 raise ArchiveLockedError(
-                    f"the search index {self.path} is being written by another process: try again later"
+                    _("the search index {path} is being written by another process: try again later").format(
+                        path=self.path
+                    )
                 ) from e
             try:
                 yield writer
@@ -464,7 +469,9 @@ class TantivyIndex(BaseIndex):
                 for seg in meta["segments"]
             }
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-            raise ArchiveError(f"cannot read {self.path / 'meta.json'} ({e}): {REINDEX}") from e
+            raise ArchiveError(_("cannot read {value} ({error}): {REINDEX}").format(
+                value=self.path / 'meta.json', error=e, REINDEX=_(REINDEX)
+            )) from e
         found = []
         for path in self.path.iterdir():
             m = _SEGMENT_FILE.match(path.name)

@@ -72,6 +72,7 @@ from paperwork.archive.index import (
 )
 from paperwork.archive.plan import Filters, SearchPlan, Term
 from paperwork.errors import ArchiveError, ArchiveLockedError
+from ...i18n import _
 
 __all__ = ["WhooshIndex"]
 
@@ -249,7 +250,7 @@ def _commit(writer: Any, **kwargs: Any) -> None:
         writer.commit(**kwargs)
     except OSError as e:
         _cancel(writer)
-        raise ArchiveError(f"could not write the search index: {e}") from e
+        raise ArchiveError(_("could not write the search index: {error}").format(error=e)) from e
     except BaseException:
         _cancel(writer)
         raise
@@ -284,7 +285,7 @@ def _write_all(
             while pending is not None and (procs > 1 or size < REBUILD_TEXT):
                 doc, pending = pending, next(it, None)
                 if doc.id in seen:
-                    raise ArchiveError(f"document {doc.id} given twice to the index")
+                    raise ArchiveError(_("document {id} given twice to the index").format(id=doc.id))
                 seen.add(doc.id)
                 size += len(doc.text)
                 writer.add_document(**_fields(doc))
@@ -329,7 +330,9 @@ class WhooshIndex(BaseIndex):
         count = _write_all(ix, docs, progress, procs)
         if ix.doc_count() != count:  # a worker process died without telling
             held = ix.doc_count()
-            raise ArchiveError(f"the new index holds {held} documents, not {count}: {REINDEX}")
+            raise ArchiveError(_("the new index holds {held} documents, not {count}: {REINDEX}").format(
+                held=held, count=count, REINDEX=_(REINDEX)
+            ))
         ix.close()
         return count
 
@@ -345,8 +348,10 @@ class WhooshIndex(BaseIndex):
                 )
             except whoosh_index.LockError as e:
                 raise ArchiveLockedError(
-                    f"the search index {self.path} is being written by another process"
-                    f" (waited {self.lock_timeout:g} s): try again later"
+                    _("the search index {path} is being written by another process (waited "
+                      "{lock_timeout:g} s): try again later").format(
+                        path=self.path, lock_timeout=self.lock_timeout
+                    )
                 ) from e
             try:
                 yield writer
@@ -373,7 +378,9 @@ class WhooshIndex(BaseIndex):
         try:
             built = writing.build(self.path, self._ix, list(fields.values()))
         except OSError as e:
-            raise ArchiveError(f"the search index {self.path} cannot be written: {e.strerror or e}") from e
+            raise ArchiveError(_("the search index {path} cannot be written: {value}").format(
+                path=self.path, value=e.strerror or e
+            )) from e
         try:
             self._commit_built(built, fields)
         finally:
@@ -466,7 +473,9 @@ class WhooshIndex(BaseIndex):
             generation = self._ix.latest_generation()
             segments = {s.segment_id() for s in whoosh_index.TOC.read(storage, name, generation).segments}
         except Exception as e:  # any failure to read the TOC means a damaged index
-            raise ArchiveError(f"cannot read the table of contents of {self.path} ({e}): {REINDEX}") from e
+            raise ArchiveError(_("cannot read the table of contents of {path} ({error}): {REINDEX}").format(
+                path=self.path, error=e, REINDEX=_(REINDEX)
+            )) from e
         toc_name = whoosh_index.TOC._pattern(name)
         segment_name = whoosh_index.TOC._segment_pattern(name)
         found = []

@@ -47,6 +47,7 @@ from whoosh.system import pack_uint
 
 from paperwork.errors import ArchiveError
 from paperwork.files import pid_alive
+from ...i18n import _
 
 __all__ = [
     "INLINE_MERGE", "LIMIT_MB", "MERGE_FACTOR", "TIER_BASE", "Builder", "Built", "FastFrequency", "FastPositions",
@@ -414,7 +415,9 @@ class WhooshBulk:
             step()
         except OSError as e:
             self._builder.stop()
-            raise ArchiveError(f"the search index {self.index.path} cannot be written: {e.strerror or e}") from e
+            raise ArchiveError(_("the search index {path} cannot be written: {value}").format(
+                path=self.index.path, value=e.strerror or e
+            )) from e
 
     def add(self, docs: Sequence[Any]) -> None:
         def step() -> None:
