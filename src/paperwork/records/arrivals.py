@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import InputError
+from ..i18n import _
 from ..vietnamese import nfc, user_text
 from . import audit
 
@@ -53,7 +54,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from None
+        raise InputError(_("{value!r} is not a date (YYYY-MM-DD)").format(value=value), field=option) from None
 
 
 def _fold(text: str) -> str:
@@ -72,7 +73,9 @@ def parse_priority(value: str | None, option: str = "--priority") -> str:
         return PRIORITIES[0]
     found = _PRIORITY_BY_FOLD.get(_fold(user_text(value, option)))
     if found is None:
-        raise InputError(f"{value!r} is not a priority: one of {', '.join(PRIORITIES)}", field=option)
+        raise InputError(_("{value!r} is not a priority: one of {PRIORITIES}").format(
+            value=value, PRIORITIES=', '.join(PRIORITIES)
+        ), field=option)
     return found
 
 
@@ -118,18 +121,20 @@ def _text(value: str | None, option: str) -> str | None:
     value = user_text(value, option)
     limit = _MAX.get(option)
     if limit is not None and len(value) > limit:
-        raise InputError(f"at most {limit} characters (Decree 30, Phụ lục VI), not {len(value)}", field=option)
+        raise InputError(_("at most {limit} characters (Decree 30, Phụ lục VI), not {count}").format(
+            limit=limit, count=len(value)
+        ), field=option)
     return value
 
 
 def _check_year(year: int) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
-        raise InputError(f"not a year: {year!r}", field="--year")
+        raise InputError(_("not a year: {year!r}").format(year=year), field="--year")
 
 
 def _check_number(number: int) -> None:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-        raise InputError(f"a số đến is a whole number from 1, not {number!r}")
+        raise InputError(_("a số đến is a whole number from 1, not {number!r}").format(number=number))
 
 
 @dataclass(frozen=True)
@@ -153,21 +158,29 @@ class Arrival:
         today = today or audit.today()
         received = self.received or today
         if received > today:
-            raise InputError(f"{received.isoformat()} is after today ({today:%d/%m/%Y})", field="--received")
+            raise InputError(_("{date} is after today ({today:%d/%m/%Y})").format(
+                date=received.isoformat(), today=today
+            ), field="--received")
         number = _text(self.number, "--number")
         if number is not None:
             code_number, code_notation = split_code(number)
             if code_notation is None or not code_number or not code_number[0].isdigit():
-                raise InputError(f"{number!r} is not a số, ký hiệu such as 125/QĐ-BNV", field="--number")
+                raise InputError(_("{number!r} is not a số, ký hiệu such as 125/QĐ-BNV").format(
+                    number=number
+                ), field="--number")
             if len(code_number) > _CODE_NUMBER_MAX or len(code_notation) > _CODE_NOTATION_MAX:
-                raise InputError(f"{number!r}: the số is at most {_CODE_NUMBER_MAX} characters and the ký hiệu"
-                                 f" {_CODE_NOTATION_MAX} (Phụ lục VI)", field="--number")
+                raise InputError(_("{number!r}: the số is at most {CODE_NUMBER_MAX} characters and the "
+                                   "ký hiệu {CODE_NOTATION_MAX} (Phụ lục VI)").format(
+                    number=number, CODE_NUMBER_MAX=_CODE_NUMBER_MAX, CODE_NOTATION_MAX=_CODE_NOTATION_MAX
+                ), field="--number")
             number = _code_text(code_number, code_notation)
         if self.date is not None and self.date > received:
-            raise InputError(f"the document is dated {self.date:%d/%m/%Y}, after it was received"
-                             f" ({received:%d/%m/%Y})", field="--date")
+            raise InputError(_("the document is dated {date:%d/%m/%Y}, after it was received "
+                               "({received:%d/%m/%Y})").format(date=self.date, received=received), field="--date")
         if self.due is not None and self.due < received:
-            raise InputError(f"{self.due:%d/%m/%Y} is before the document was received ({received:%d/%m/%Y})",
+            raise InputError(_("{due:%d/%m/%Y} is before the document was received ({received:%d/%m/%Y})").format(
+                due=self.due, received=received
+            ),
                              field="--due")
         return replace(
             self,

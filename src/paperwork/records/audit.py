@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import db
 from ..errors import ArchiveError
+from ..i18n import _
 from ..vietnamese import user_text
 
 if TYPE_CHECKING:
@@ -275,13 +276,19 @@ def record(
     PREMIS type first.
     """
     if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}; known: {', '.join(ACTIONS)}")
+        raise ValueError(_("unknown audit action {action!r}; known: {ACTIONS}").format(
+            action=action, ACTIONS=', '.join(ACTIONS)
+        ))
     if object_kind not in OBJECT_KINDS:
-        raise ValueError(f"unknown audit object kind {object_kind!r}; known: {', '.join(OBJECT_KINDS)}")
+        raise ValueError(_("unknown audit object kind {object_kind!r}; known: {OBJECT_KINDS}").format(
+            object_kind=object_kind, OBJECT_KINDS=', '.join(OBJECT_KINDS)
+        ))
     if isinstance(object_id, bool) or not isinstance(object_id, (int, str)) or str(object_id).strip() == "":
-        raise ValueError(f"an audit object id is a non-empty str or int, not {object_id!r}")
+        raise ValueError(_("an audit object id is a non-empty str or int, not {object_id!r}").format(
+            object_id=object_id
+        ))
     if details is not None and not isinstance(details, Mapping):
-        raise ValueError(f"audit details are a dict, not {type(details).__name__}")
+        raise ValueError(_("audit details are a dict, not {type}").format(type=type(details).__name__))
     who = current_actor() if actor is None else user_text(actor, "actor")
     text = json.dumps(dict(details or {}), ensure_ascii=False, sort_keys=True, default=_json_default)
     time = now().isoformat()
@@ -309,7 +316,9 @@ def _record_in_workspace(ws: Workspace, values: tuple[object, ...]) -> int:
         return event_id
     except sqlite3.Error as e:
         db.note_corruption(e, path)
-        raise ArchiveError(f"{path}: the audit trail refused an event: {db.explain(e, path)}") from e
+        raise ArchiveError(_("{path}: the audit trail refused an event: {explain}").format(
+            path=path, explain=db.explain(e, path)
+        )) from e
     finally:
         conn.close()
 
@@ -337,7 +346,9 @@ def events(
     if action is not None and action not in ACTIONS:
         from ..errors import InputError
 
-        raise InputError(f"{action!r} is not an action; one of: {', '.join(ACTIONS)}", field="--action")
+        raise InputError(_("{action!r} is not an action; one of: {ACTIONS}").format(
+            action=action, ACTIONS=', '.join(ACTIONS)
+        ), field="--action")
     sql = f"SELECT * FROM {TABLE} WHERE 1 = 1"
     params: list[object] = []
     if doc is not None:
@@ -368,7 +379,9 @@ def events(
             return []
         rows = conn.execute(sql + " ORDER BY id", params).fetchall()
     except sqlite3.Error as e:
-        raise ArchiveError(f"{path}: cannot read the audit trail: {db.explain(e, path)}") from e
+        raise ArchiveError(_("{path}: cannot read the audit trail: {explain}").format(
+            path=path, explain=db.explain(e, path)
+        )) from e
     finally:
         conn.close()
     return [_event(r) for r in rows]

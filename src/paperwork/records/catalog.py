@@ -23,12 +23,14 @@ from pathlib import Path
 
 from .. import db
 from ..errors import ArchiveError, CatalogMissingError, InputError, PaperworkError
+from ..i18n import N_, _
+from . import audit
 from .retention import Retention, parse_retention
 
 __all__ = ["BUSY_MESSAGE", "DOCS_MAX", "Dossier", "DossierCatalog", "Move", "Transfer", "STATUSES"]
 
 SCHEMA_VERSION = 1
-BUSY_MESSAGE = "the catalog is busy (another clerk is writing): try again"
+BUSY_MESSAGE = N_("the catalog is busy (another clerk is writing): try again")
 STATUSES = ("open", "closed", "transferred")
 DOCS_MAX = 999  # documents a dossier holds: Phụ lục VI numbers them in 3 digits (DocOrdinal, Number 3)
 STATUS_VI = {"open": "đang mở", "closed": "đã kết thúc", "transferred": "đã nộp lưu"}
@@ -181,8 +183,10 @@ class DossierCatalog:
     def _map(self, e: sqlite3.Error) -> PaperworkError:
         db.note_corruption(e, self.path)
         if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
-            return ArchiveError(BUSY_MESSAGE)
-        return ArchiveError(f"{self.path}: the dossiers' tables failed: {db.explain(e, self.path)}")
+            return ArchiveError(_(BUSY_MESSAGE))
+        return ArchiveError(_("{path}: the dossiers' tables failed: {explain}").format(
+            path=self.path, explain=db.explain(e, self.path)
+        ))
 
     def _open(self, *, write: bool) -> sqlite3.Connection:
         db.require(self.path, initialised=self.initialised, root=self.path.parent.parent)
@@ -193,7 +197,7 @@ class DossierCatalog:
         except ArchiveError as e:
             cause = e.__cause__
             if isinstance(cause, sqlite3.OperationalError) and _is_busy(cause):
-                raise ArchiveError(BUSY_MESSAGE) from e
+                raise ArchiveError(_(BUSY_MESSAGE)) from e
             raise
 
     def write(self):
@@ -227,8 +231,8 @@ class DossierCatalog:
         found = self.find(year, code)
         if found is None:
             raise InputError(
-                f"no dossier {code} in the Danh mục hồ sơ of {year}"
-                f" (`paperwork dossier list --year {year}`; `paperwork dossier plan FILE --year {year}`)"
+                _("no dossier {code} in the Danh mục hồ sơ of {year} (`paperwork dossier list --year "
+                  "{year}`; `paperwork dossier plan FILE --year {year}`)").format(code=code, year=year)
             )
         return found
 
@@ -302,6 +306,8 @@ class DossierCatalog:
                         (year, code, *(row.get(c) for c in columns), stamp, stamp),
                     )
                     added.append(code)
+                    audit.record(conn, "dossier plan", "dossier", code, {
+                        "year": year, "dossier": code, "planned": {c: row.get(c) for c in columns}})
                     continue
                 changed = [c for c in columns if old[c] != row.get(c)]
                 if old["status"] != "open":
@@ -312,7 +318,8 @@ class DossierCatalog:
                 if old["status"] == "transferred":
                     where = row.get("_where") or code
                     raise InputError(
-                        f"{code} of {year} was transferred to the agency archive: its {changed[0]} cannot change",
+                        _("{code} of {year} was transferred to the agency archive: its {changed} "
+                          "cannot change").format(code=code, year=year, changed=changed[0]),
                         source=str(where),
                     )
                 conn.execute(
@@ -320,6 +327,8 @@ class DossierCatalog:
                     (*(row.get(c) for c in changed), stamp, old["id"]),
                 )
                 updated.append(code)
+                audit.record(conn, "dossier plan", "dossier", code, {
+                    "year": year, "dossier": code, "changed": {c: [old[c], row.get(c)] for c in changed}})
         return added, updated, unchanged
 
     def file(self, dossier: Dossier, document_ids: Sequence[int], reason: str | None) -> list[Move | int]:
@@ -333,10 +342,11 @@ class DossierCatalog:
         with self.write() as conn:
             target = conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier.id,)).fetchone()
             if target is None:
-                raise InputError(f"no dossier {dossier.label}")
+                raise InputError(_("no dossier {label}").format(label=dossier.label))
             if target["status"] != "open":
-                raise InputError(f"{dossier.label} is {STATUS_VI[target['status']]} ({target['status']}): it takes no"
-                                 " more documents")
+                raise InputError(_("{label} is {STATUS_VI} ({status}): it takes no more documents").format(
+                    label=dossier.label, STATUS_VI=STATUS_VI[target['status']], status=target['status']
+                ))
             for doc_id in document_ids:
                 current = conn.execute(
                     "SELECT d.* FROM dossier_documents x JOIN dossiers d ON d.id = x.dossier_id WHERE x.document_id = ?",
@@ -347,14 +357,19 @@ class DossierCatalog:
                     continue
                 if current is not None and current["status"] != "open":
                     raise InputError(
-                        f"document {doc_id} is in {current['code']} of {current['year']}, which is"
-                        f" {STATUS_VI[current['status']]} ({current['status']}): it cannot be moved out"
+                        _("document {doc_id} is in {code} of {year}, which is {STATUS_VI} ({status}): "
+                          "it cannot be moved out").format(
+                            doc_id=doc_id, code=current['code'], year=current['year'],
+                            STATUS_VI=STATUS_VI[current['status']], status=current['status']
+                        )
                     )
                 count = conn.execute("SELECT COUNT(*) FROM dossier_documents WHERE dossier_id = ?",
                                      (dossier.id,)).fetchone()[0]
                 if count >= DOCS_MAX:
-                    raise InputError(f"{dossier.label} holds {DOCS_MAX} documents, the most Phụ lục VI numbers"
-                                     " (DocOrdinal: 3 digits); open another dossier")
+                    raise InputError(_("{label} holds {DOCS_MAX} documents, the most Phụ lục VI "
+                                       "numbers (DocOrdinal: 3 digits); open another dossier").format(
+                        label=dossier.label, DOCS_MAX=DOCS_MAX
+                    ))
                 conn.execute(
                     "INSERT INTO dossier_documents (document_id, dossier_id, filed_at) VALUES (?, ?, ?)"
                     " ON CONFLICT (document_id) DO UPDATE SET dossier_id = excluded.dossier_id, filed_at = excluded.filed_at",
@@ -366,6 +381,9 @@ class DossierCatalog:
                 )
                 done.append(Move(doc_id, current["code"] if current is not None else None, dossier.code, dossier.year,
                                  stamp, reason))
+                audit.record(conn, "dossier file", "dossier", dossier.code, {
+                    "year": dossier.year, "dossier": dossier.code, "archive_id": doc_id,
+                    "moved_from": current["code"] if current is not None else None, "reason": reason})
         return done
 
     def close(self, dossier: Dossier, end: dt.date) -> None:
@@ -373,13 +391,16 @@ class DossierCatalog:
             row = conn.execute("SELECT status FROM dossiers WHERE id = ?", (dossier.id,)).fetchone()
             if row is None or row["status"] != "open":
                 status = row["status"] if row else "missing"
-                raise InputError(f"{dossier.label} is {STATUS_VI.get(status, status)} ({status}): only an open dossier"
-                                 " is closed")
+                raise InputError(_("{label} is {get} ({status}): only an open dossier is closed").format(
+                    label=dossier.label, get=STATUS_VI.get(status, status), status=status
+                ))
             stamp = now()
             conn.execute(
                 "UPDATE dossiers SET status = 'closed', end_date = ?, closed_at = ?, updated_at = ? WHERE id = ?",
                 (end.isoformat(), stamp, stamp, dossier.id),
             )
+            audit.record(conn, "dossier close", "dossier", dossier.code, {
+                "year": dossier.year, "dossier": dossier.code, "end": end.isoformat()})
 
     def record_transfer(self, year: int, dossier_ids: Sequence[int], *, bag: str, payload_oxum: str,
                         tag_sha256: str, files: int, also: Callable[[sqlite3.Connection], None] | None = None) -> Transfer:
@@ -390,8 +411,10 @@ class DossierCatalog:
             for dossier_id in dossier_ids:
                 row = conn.execute("SELECT code, status FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
                 if row is None or row["status"] != "closed":
-                    raise InputError(f"{row['code'] if row else dossier_id} of {year} is no longer closed (another"
-                                     " clerk reopened or transferred it meanwhile)")
+                    raise InputError(_("{value} of {year} is no longer closed (another clerk reopened "
+                                       "or transferred it meanwhile)").format(
+                        value=row['code'] if row else dossier_id, year=year
+                    ))
             cur = conn.execute(
                 "INSERT INTO dossier_transfers (year, made_at, bag, payload_oxum, tag_sha256, dossiers, files)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

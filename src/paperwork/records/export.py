@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ArchiveError, InputError
 from ..files import os_error, write_atomic
+from ..i18n import _
 from ..vietnamese import nfc
 from . import forms
 from .metadata import ExportedFile, dossier_xml
@@ -77,11 +78,14 @@ def _copy_checked(source: Path, target: Path, sha256: str) -> ExportedFile:
             dst.flush()
             os.fsync(dst.fileno())
     except FileNotFoundError as e:
-        raise ArchiveError(f"{source}: the stored file is missing (run `paperwork archive verify`)") from e
+        raise ArchiveError(_("{source}: the stored file is missing (run `paperwork archive verify`)").format(
+            source=source
+        )) from e
     except OSError as e:
         raise os_error(target, e) from e
     if digest.hexdigest() != sha256:
-        raise ArchiveError(f"{source}: the stored file no longer has its SHA-256 (run `paperwork archive verify`)")
+        raise ArchiveError(_("{source}: the stored file no longer has its SHA-256 (run `paperwork "
+                             "archive verify`)").format(source=source))
     return ExportedFile(name="", sha256=sha256, size=size)
 
 
@@ -120,9 +124,9 @@ def write_dossier(ws: Workspace, contents: Contents, folder: Path, organ_id: str
 def check_new_folder(target: Path) -> None:
     """Refuse a target that exists and is not an empty folder."""
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise InputError("exists and is not a folder: choose a new folder", source=str(target))
+        raise InputError(_("exists and is not a folder: choose a new folder"), source=str(target))
     if target.is_dir() and any(target.iterdir()):
-        raise InputError("exists and is not empty: choose a new folder", source=str(target))
+        raise InputError(_("exists and is not empty: choose a new folder"), source=str(target))
 
 
 @contextmanager
@@ -158,7 +162,7 @@ def export_dossier(ws: Workspace, year: int, code: str, target: Path, *, pdf: bo
     dossier = dossier_catalog(ws).get(year, code)
     what = contents(ws, dossier)
     if not what.items:
-        raise InputError(f"{dossier.label} has no documents to export")
+        raise InputError(_("{label} has no documents to export").format(label=dossier.label))
     if pdf:
         from ..pdf import find_soffice
 

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import db
 from ..errors import ArchiveError, CatalogMissingError, InputError, RegisterError
+from ..i18n import N_, _
 from . import audit
 from .arrivals import (
     PRIORITIES,
@@ -85,7 +86,7 @@ __all__ = [
 
 TABLE = "incoming_entries"
 ARCHIVE_TABLE = "archive_documents"  # the archive catalog's table (archive/store.py): ids are never reused
-BUSY_MESSAGE = "the incoming register is busy (another clerk is registering): try again"
+BUSY_MESSAGE = N_("the incoming register is busy (another clerk is registering): try again")
 
 SCHEMA = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -151,12 +152,16 @@ class Refused:
 
     @property
     def reason(self) -> str:
-        what = f"{self.first.code}" + (f" of {self.first.organ}" if self.first.organ else "")
+        what = f"{self.first.code}" + (
+            _(" of {organ}").format(organ=self.first.organ) if self.first.organ else ""
+        )
         if not self.first.code:
-            what = "this file"
-        return (f"{what} already arrived: số đến {self.first.arrival_number} of {self.first.year}, received"
-                f" {self.first.received:%d/%m/%Y}; give --duplicate-ok to record it again"
-                f" (the file is in the archive as id {self.archive_id})")
+            what = _("this file")
+        return _("{what} already arrived: số đến {number} of {year}, received {received:%d/%m/%Y}; give "
+                 "--duplicate-ok to record it again (the file is in the archive as id {archive_id})").format(
+            what=what, number=self.first.arrival_number, year=self.first.year, received=self.first.received,
+            archive_id=self.archive_id
+        )
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ class IncomingReport:
     failed: tuple[AddFailure, ...] = ()  # files the archive could not read: no number given
     index_error: str | None = None  # stored, catalogued and numbered, but not indexed
     ocr_unavailable: str | None = None
+    filed_into: str | None = None  # the dossier the documents were filed into (--dossier, planned)
 
     @property
     def ok(self) -> bool:
@@ -205,8 +211,10 @@ class IncomingRegister:
     def _map(self, e: sqlite3.Error) -> RegisterError:
         db.note_corruption(e, self.catalog_path)
         if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
-            return RegisterError(BUSY_MESSAGE)
-        return RegisterError(f"{self.catalog_path}: the incoming register failed: {db.explain(e, self.catalog_path)}")
+            return RegisterError(_(BUSY_MESSAGE))
+        return RegisterError(_("{catalog_path}: the incoming register failed: {explain}").format(
+            catalog_path=self.catalog_path, explain=db.explain(e, self.catalog_path)
+        ))
 
     def _open(self, *, write: bool) -> sqlite3.Connection:
         self.require()
@@ -217,7 +225,7 @@ class IncomingRegister:
         except ArchiveError as e:
             cause = e.__cause__
             if isinstance(cause, sqlite3.OperationalError) and _is_busy(cause):
-                raise RegisterError(BUSY_MESSAGE) from e
+                raise RegisterError(_(BUSY_MESSAGE)) from e
             if isinstance(e, CatalogMissingError):
                 raise
             raise RegisterError(str(e)) from e
@@ -254,7 +262,9 @@ class IncomingRegister:
         with self._read() as conn:
             found = self._row(conn, year, number) if conn is not None else None
         if found is None:
-            raise InputError(f"số đến {number:02d} of {year} is not in the incoming register")
+            raise InputError(_("số đến {number:02d} of {year} is not in the incoming register").format(
+                number=number, year=year
+            ))
         return found
 
     def entries(self, year: int | None = None) -> list[IncomingEntry]:
@@ -340,8 +350,8 @@ class IncomingRegister:
                     )  # fmt: skip
                 except sqlite3.IntegrityError as e:
                     if "FOREIGN KEY" in str(e):
-                        raise RegisterError(f"{path.name}: archive id {record.id} is not in the catalog;"
-                                            " no số đến was given") from e
+                        raise RegisterError(_("{name}: archive id {id} is not in the catalog; no số "
+                                              "đến was given").format(name=path.name, id=record.id)) from e
                     raise
                 entry = self._row(conn, year, number)
                 assert entry is not None
@@ -364,16 +374,22 @@ class IncomingRegister:
         with self._write() as conn:
             entry = self._row(conn, year, number)
             if entry is None:
-                raise InputError(f"số đến {number:02d} of {year} is not in the incoming register")
+                raise InputError(_("số đến {number:02d} of {year} is not in the incoming register").format(
+                    number=number, year=year
+                ))
             if entry.done_on is not None:
-                raise InputError(f"số đến {entry.arrival_number} of {year} was handled on"
-                                 f" {entry.done_on:%d/%m/%Y}: there is nothing to route")
+                raise InputError(_("số đến {arrival_number} of {year} was handled on "
+                                   "{done_on:%d/%m/%Y}: there is nothing to route").format(
+                    arrival_number=entry.arrival_number, year=year, done_on=entry.done_on
+                ))
             if on < entry.received:
-                raise InputError(f"{on:%d/%m/%Y} is before the document was received ({entry.received:%d/%m/%Y})",
+                raise InputError(_("{on:%d/%m/%Y} is before the document was received ({received:%d/%m/%Y})").format(
+                    on=on, received=entry.received
+                ),
                                  field="--on")
             if due is not None and due < entry.received:
-                raise InputError(f"{due:%d/%m/%Y} is before the document was received"
-                                 f" ({entry.received:%d/%m/%Y})", field="--due")
+                raise InputError(_("{due:%d/%m/%Y} is before the document was received "
+                                   "({received:%d/%m/%Y})").format(due=due, received=entry.received), field="--due")
             conn.execute(
                 f"UPDATE {TABLE} SET to_places = ?, routed_on = ?, due = COALESCE(?, due)"
                 " WHERE year = ? AND number = ?",
@@ -397,12 +413,18 @@ class IncomingRegister:
         with self._write() as conn:
             entry = self._row(conn, year, number)
             if entry is None:
-                raise InputError(f"số đến {number:02d} of {year} is not in the incoming register")
+                raise InputError(_("số đến {number:02d} of {year} is not in the incoming register").format(
+                    number=number, year=year
+                ))
             if entry.done_on is not None:
-                raise InputError(f"số đến {entry.arrival_number} of {year} was already handled on"
-                                 f" {entry.done_on:%d/%m/%Y}")
+                raise InputError(_("số đến {arrival_number} of {year} was already handled on "
+                                   "{done_on:%d/%m/%Y}").format(
+                    arrival_number=entry.arrival_number, year=year, done_on=entry.done_on
+                ))
             if on < entry.received:
-                raise InputError(f"{on:%d/%m/%Y} is before the document was received ({entry.received:%d/%m/%Y})",
+                raise InputError(_("{on:%d/%m/%Y} is before the document was received ({received:%d/%m/%Y})").format(
+                    on=on, received=entry.received
+                ),
                                  field="--on")
             conn.execute(
                 f"UPDATE {TABLE} SET done_on = ?, reply = ?, reply_archive_id = ? WHERE year = ? AND number = ?",
@@ -456,19 +478,27 @@ def add(
     arrival = (arrival or Arrival()).checked()
     paths = [Path(p).absolute() for p in paths]
     if not paths:
-        raise InputError("give the FILE(s) that arrived")
+        raise InputError(_("give the FILE(s) that arrived"))
     if len(paths) > 1:
         for option, value in (("--number", arrival.number), ("--date", arrival.date), ("--title", arrival.title)):
             if value is not None:
-                raise InputError(f"describes one document: give one FILE per {option}", field=option)
+                raise InputError(_("describes one document: give one FILE per {option}").format(
+                    option=option
+                ), field=option)
     register = IncomingRegister.for_workspace(ws)
     register.require()
+    from .dossiers import file_documents, filing_target
+
+    year = (arrival.received or audit.today()).year
+    dossier = filing_target(ws, year, arrival.dossier)  # a wrong code refused before any số đến
     meta = DocumentMeta(type=arrival.type_name, number=arrival.number, date=arrival.date, agency=arrival.organ,
                         title=arrival.title, signer=arrival.signer)
     report = add_files(ws, paths, meta, source=source, progress=progress, ocr=ocr)
     results = _in_order(paths, report.added)
     numbered, refused = register.register([(r.source_path, r.record) for r in results], arrival,
                                           duplicate_ok=duplicate_ok, actor=actor)
+    if dossier is not None and numbered:
+        file_documents(ws, dossier.year, dossier.code, [entry.archive_id for _path, entry in numbered])
     by_id = {r.record.id: r for r in results}
     registered = tuple(
         Registered(path, entry, stored_before=by_id[entry.archive_id].duplicate,
@@ -476,7 +506,7 @@ def add(
         for path, entry in numbered
     )
     return IncomingReport(registered, tuple(refused), tuple(report.failed), report.index_error,
-                          report.ocr_unavailable)
+                          report.ocr_unavailable, dossier.label if dossier is not None and numbered else None)
 
 
 def route(ws: Workspace, year: int, number: int, to: str, *, due: dt.date | None = None,
@@ -499,17 +529,21 @@ def _resolve_reply(ws: Workspace, reply: str, received: dt.date) -> tuple[str, i
         return record.number or f"id {record.id}", record.id, {"reply_sha256": record.sha256}
     number, notation = split_code(text)
     if notation is None or not number or not number.isdigit():
-        raise InputError(f"{text!r} is neither an archive id nor a số such as 12/CV-SNV", field="--reply")
+        raise InputError(_("{text!r} is neither an archive id nor a số such as 12/CV-SNV").format(text=text), field="--reply")
     key = duplicate_key(number, notation, None)
     found = [e for e in Register.for_workspace(ws).entries()
              if e.status == "issued" and duplicate_key(str(e.number), e.symbol, None) == key]
     if not found:
-        raise InputError(f"{text} is not in the outgoing register; give the reply's archive id instead",
+        raise InputError(_("{text} is not in the outgoing register; give the reply's archive id instead").format(
+            text=text
+        ),
                          field="--reply")
     after = [e for e in found if e.date >= received]
     if not after:
-        raise InputError(f"{found[-1].number_symbol} is dated {found[-1].date:%d/%m/%Y}, before the document"
-                         f" arrived ({received:%d/%m/%Y})", field="--reply")
+        raise InputError(_("{number_symbol} is dated {date:%d/%m/%Y}, before the document arrived "
+                           "({received:%d/%m/%Y})").format(
+            number_symbol=found[-1].number_symbol, date=found[-1].date, received=received
+        ), field="--reply")
     entry = min(after, key=lambda e: (e.date, e.year))
     return entry.number_symbol, None, {
         "reply_outgoing": audit.outgoing_object_id(entry.year, entry.series, entry.number),
@@ -526,7 +560,9 @@ def mark_done(ws: Workspace, year: int, number: int, *, reply: str | None = None
         entry = register.get(year, number)
         reply_text, reply_id, details = _resolve_reply(ws, reply, entry.received)
         if reply_id == entry.archive_id:
-            raise InputError(f"id {reply_id} is the document that arrived, not its reply", field="--reply")
+            raise InputError(_("id {reply_id} is the document that arrived, not its reply").format(
+                reply_id=reply_id
+            ), field="--reply")
     return register.done(year, number, reply=reply_text, reply_archive_id=reply_id, reply_details=details,
                          on=on, actor=actor)
 

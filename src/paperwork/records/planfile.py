@@ -35,6 +35,7 @@ from typing import Any
 
 from ..archive.folding import collapse_spaces, fold
 from ..errors import InputError
+from ..i18n import N_, _
 from ..vietnamese import clean_text, nfc
 from .retention import Retention, parse_retention
 
@@ -46,7 +47,7 @@ OWNER_MAX = 30  # Creator, String 30
 TEXT_MAX = 500  # notes (Description, String 500), unit, heading
 RIGHTS_MAX = 30  # Rights, String 30
 # Số và ký hiệu hồ sơ: a number, a dot, the abbreviation of the heading (01.TCCB, 12.TĐKT-CTĐ).
-CODE_RULE = "must be a number, a dot and the heading's abbreviation in capitals, e.g. 01.TĐKT"
+CODE_RULE = N_("must be a number, a dot and the heading's abbreviation in capitals, e.g. 01.TĐKT")
 _CODE = re.compile(r"\d{1,4}\.[^\W_a-zđ][\w.\-]*")
 _HEADING = re.compile(r"^(?:[IVXLC]+|\d{1,3})[.)]\s+\S")
 _NUMBERING_CELL = re.compile(r"^\(\d{1,2}\)$")
@@ -97,9 +98,9 @@ def read_plan(path: Path, *, year: int) -> list[PlanRow]:
     elif suffix in (".xlsx", ".csv"):
         rows = _from_sheet(path)
     else:
-        raise InputError("unsupported plan format (use .yaml, .yml, .json, .xlsx or .csv)", source=str(path))
+        raise InputError(_("unsupported plan format (use .yaml, .yml, .json, .xlsx or .csv)"), source=str(path))
     if not rows:
-        raise InputError("the plan lists no dossier", source=str(path))
+        raise InputError(_("the plan lists no dossier"), source=str(path))
     seen: dict[str, PlanRow] = {}
     for row in rows:
         key = row.code.upper()
@@ -116,21 +117,23 @@ def read_plan(path: Path, *, year: int) -> list[PlanRow]:
 def _from_mapping(data: Mapping[str, Any], source: str, year: int) -> list[PlanRow]:
     for key in data:
         if key not in ("year", "dossiers"):
-            raise InputError("unknown field (expected year, dossiers)", source=source, field=str(key))
+            raise InputError(_("unknown field (expected year, dossiers)"), source=source, field=str(key))
     given = data.get("year")
     if given is not None and given != year:
-        raise InputError(f"{given!r} is not the year asked for (--year {year})", source=source, field="year")
+        raise InputError(_("{given!r} is not the year asked for (--year {year})").format(
+            given=given, year=year
+        ), source=source, field="year")
     items = data.get("dossiers")
     if not isinstance(items, list):
-        raise InputError("must be a list of dossiers", source=source, field="dossiers")
+        raise InputError(_("must be a list of dossiers"), source=source, field="dossiers")
     rows = []
     for i, item in enumerate(items):
         prefix = f"dossiers[{i}]"
         if not isinstance(item, Mapping):
-            raise InputError("must be a mapping (code: …, title: …)", source=source, field=prefix)
+            raise InputError(_("must be a mapping (code: …, title: …)"), source=source, field=prefix)
         for key in item:
             if key not in FIELDS:
-                raise InputError(f"unknown field (expected {', '.join(FIELDS)})", source=source, field=f"{prefix}.{key}")
+                raise InputError(_("unknown field (expected {FIELDS})").format(FIELDS=', '.join(FIELDS)), source=source, field=f"{prefix}.{key}")
         labels = {name: f"{prefix}.{name}" for name in FIELDS}
         rows.append(_row(dict(item), source, labels, heading=None))
     return rows
@@ -165,8 +168,8 @@ def _from_sheet(path: Path) -> list[PlanRow]:
     header_at = next((r for r, cells in enumerate(table[:30]) if _header(cells)), None)
     if header_at is None:
         raise InputError(
-            "no header row naming the code and title columns (e.g. 'Số và ký hiệu hồ sơ' and"
-            " 'Tên đề mục và tiêu đề hồ sơ', or code and title) in its first 30 rows",
+            _("no header row naming the code and title columns (e.g. 'Số và ký hiệu hồ sơ' and"
+            " 'Tên đề mục và tiêu đề hồ sơ', or code and title) in its first 30 rows"),
             source=source,
         )
     head_cells = table[header_at]
@@ -174,7 +177,9 @@ def _from_sheet(path: Path) -> list[PlanRow]:
     for i, cell in enumerate(head_cells):
         if i not in columns and isinstance(cell, str) and cell.strip():
             raise InputError(
-                f"unknown heading {cell.strip()!r} (expected the Phụ lục V headings or {', '.join(FIELDS)})",
+                _("unknown heading {cell!r} (expected the Phụ lục V headings or {FIELDS})").format(
+                    cell=cell.strip(), FIELDS=', '.join(FIELDS)
+                ),
                 source=f"{source}: row {header_at + 1}", field=f"column {_column(i)}",
             )
     labels = {name: f"column {_column(i)} ({str(head_cells[i]).strip()})" for i, name in columns.items()}
@@ -187,7 +192,7 @@ def _from_sheet(path: Path) -> list[PlanRow]:
         extra = [i for i, cell in enumerate(cells) if i not in columns and _present(cell)]
         where = f"{source}: row {r + 1}"
         if extra:
-            raise InputError("a value in a column without a heading", source=where, field=f"column {_column(extra[0])}")
+            raise InputError(_("a value in a column without a heading"), source=where, field=f"column {_column(extra[0])}")
         if not values or all(isinstance(v, str) and _NUMBERING_CELL.match(v.strip()) for v in values.values()):
             continue  # a blank row, or the form's (1) (2) (3) row
         if "code" not in values and isinstance(values.get("title"), str) and _HEADING.match(values["title"].strip()):
@@ -211,7 +216,7 @@ def _present(value: Any) -> bool:
 
 def _text(value: Any, where: str, label: str, limit: int) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise InputError("must be text", source=where, field=label)
+        raise InputError(_("must be text"), source=where, field=label)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     try:
@@ -219,7 +224,9 @@ def _text(value: Any, where: str, label: str, limit: int) -> str:
     except ValueError as e:
         raise InputError(str(e), source=where, field=label) from None
     if len(text) > limit:
-        raise InputError(f"at most {limit} characters (Phụ lục VI), not {len(text)}", source=where, field=label)
+        raise InputError(_("at most {limit} characters (Phụ lục VI), not {count}").format(
+            limit=limit, count=len(text)
+        ), source=where, field=label)
     return text
 
 
@@ -232,12 +239,12 @@ def _row(values: Mapping[str, Any], where: str, labels: Mapping[str, str], *, he
         return _text(value, where, label(name), limit) if _present(value) else None
 
     if not _present(values.get("code")):
-        raise InputError("field required", source=where, field=label("code"))
+        raise InputError(_("field required"), source=where, field=label("code"))
     code = nfc(_text(values["code"], where, label("code"), CODE_MAX))
     if not _CODE.fullmatch(code) or code != code.upper():
-        raise InputError(f"{code!r} {CODE_RULE}", source=where, field=label("code"))
+        raise InputError(f"{code!r} {_(CODE_RULE)}", source=where, field=label("code"))
     if not _present(values.get("title")):
-        raise InputError("field required", source=where, field=label("title"))
+        raise InputError(_("field required"), source=where, field=label("title"))
     title = _text(values["title"], where, label("title"), TITLE_MAX)
     retention = None
     if _present(values.get("retention")):

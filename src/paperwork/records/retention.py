@@ -24,6 +24,7 @@ from importlib import resources
 
 from ..archive.folding import collapse_spaces, fold, fold_words
 from ..errors import InputError
+from ..i18n import N_, _
 from ..tomlread import TomlReader
 from ..vietnamese import clean_text
 
@@ -46,7 +47,7 @@ CONFIDENCE = {
 }
 PERMANENT_WORDS = ("vinh vien", "vv")
 _YEARS = re.compile(r"(\d{1,3})(?:\s*(?:nam|years?))?")
-RETENTION_HINT = "must be Vĩnh viễn or a number of years, e.g. 20 năm"
+RETENTION_HINT = N_("must be Vĩnh viễn or a number of years, e.g. 20 năm")
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +70,7 @@ class Retention:
 def parse_retention(value: object) -> Retention:
     """``"Vĩnh viễn"``, ``"VV"``, ``"20 năm"``, ``"20"`` or ``20`` -> Retention; ``ValueError`` otherwise."""
     if isinstance(value, bool):
-        raise ValueError(RETENTION_HINT)
+        raise ValueError(_(RETENTION_HINT))
     if isinstance(value, int):
         years = value
     elif isinstance(value, float) and value.is_integer():  # a spreadsheet's 20.0
@@ -80,12 +81,14 @@ def parse_retention(value: object) -> Retention:
             return Retention(None)
         m = _YEARS.fullmatch(text)
         if not m:
-            raise ValueError(f"{value!r} {RETENTION_HINT}")
+            raise ValueError(f"{value!r} {_(RETENTION_HINT)}")
         years = int(m.group(1))
     else:
-        raise ValueError(RETENTION_HINT)
+        raise ValueError(_(RETENTION_HINT))
     if not 1 <= years <= 100:
-        raise ValueError(f"{value!r}: a number of years is 1 to 100 ({RETENTION_HINT})")
+        raise ValueError(_("{value!r}: a number of years is 1 to 100 ({RETENTION_HINT})").format(
+            value=value, RETENTION_HINT=_(RETENTION_HINT)
+        ))
     return Retention(years)
 
 
@@ -137,7 +140,9 @@ class TransferRules:
         for d in self.deadlines:
             if d.covers(end):
                 return d
-        raise InputError(f"no transfer deadline rule covers a dossier ended on {end.isoformat()}", source=SHIPPED)
+        raise InputError(_("no transfer deadline rule covers a dossier ended on {date}").format(
+            date=end.isoformat()
+        ), source=SHIPPED)
 
     def due(self, end: dt.date) -> dt.date:
         """The last day to hand a dossier whose work ended on ``end`` to the agency archive."""
@@ -185,7 +190,7 @@ class _Reader(TomlReader):
         if value is None and not required:
             return None
         if not isinstance(value, str):
-            raise self.fail(path, "must be a string")
+            raise self.fail(path, _("must be a string"))
         try:
             return clean_text(value)
         except ValueError as e:
@@ -199,12 +204,12 @@ class _Reader(TomlReader):
 
     def phrases(self, value: object, path: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(path, "must be a list of phrases, e.g. [\"giấy khen\"]")
+            raise self.fail(path, _("must be a list of phrases, e.g. [\"giấy khen\"]"))
         return tuple(clean_text(v) for v in value)
 
     def whole(self, value: object, path: str, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.fail(path, f"must be a whole number, {low} to {high}")
+            raise self.fail(path, _("must be a whole number, {low} to {high}").format(low=low, high=high))
         return value
 
 
@@ -215,7 +220,9 @@ def _rule(r: _Reader, raw: object, path: str) -> RetentionRule:
     t = r.table(raw, path, _RULE_FIELDS)
     confidence = r.text(t.get("confidence"), f"{path}.confidence")
     if confidence not in CONFIDENCE:
-        raise r.fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCE)}")
+        raise r.fail(f"{path}.confidence", _("must be one of {CONFIDENCE}").format(
+            CONFIDENCE=', '.join(CONFIDENCE)
+        ))
     return RetentionRule(
         key=r.text(t.get("key"), f"{path}.key"),
         group=r.text(t.get("group"), f"{path}.group", required=False) or "",
@@ -232,13 +239,13 @@ def _transfer(r: _Reader, raw: object) -> TransferRules:
     deadlines = []
     raw_deadlines = t.get("deadline", [])
     if not isinstance(raw_deadlines, list) or not raw_deadlines:
-        raise r.fail("transfer.deadline", "must be a list of tables ([[transfer.deadline]])")
+        raise r.fail("transfer.deadline", _("must be a list of tables ([[transfer.deadline]])"))
     for i, item in enumerate(raw_deadlines):
         path = f"transfer.deadline[{i}]"
         d = r.table(item, path, ("from", "until", "rule", "source"))
         rule = r.text(d.get("rule"), f"{path}.rule")
         if rule not in ("one-year-from-end", "end-of-next-year"):
-            raise r.fail(f"{path}.rule", "must be one-year-from-end or end-of-next-year")
+            raise r.fail(f"{path}.rule", _("must be one-year-from-end or end-of-next-year"))
         deadlines.append(Deadline(rule, r.text(d.get("source"), f"{path}.source"),
                                   r.date(d.get("from"), f"{path}.from"), r.date(d.get("until"), f"{path}.until")))
     return TransferRules(
@@ -259,7 +266,7 @@ def shipped_table() -> RetentionTable:
     r.table(data, "", ("transfer", "rule"))
     rules = data.get("rule", [])
     if not isinstance(rules, list):
-        raise r.fail("rule", "must be a list of tables ([[rule]])")
+        raise r.fail("rule", _("must be a list of tables ([[rule]])"))
     parsed = tuple(_rule(r, raw, f"rule[{i}]") for i, raw in enumerate(rules))
     _unique(r, parsed)
     return RetentionTable(parsed, _transfer(r, data.get("transfer")))
@@ -269,7 +276,7 @@ def _unique(r: _Reader, rules: Sequence[RetentionRule]) -> None:
     seen: set[str] = set()
     for i, rule in enumerate(rules):
         if rule.key in seen:
-            raise r.fail(f"rule[{i}].key", f"{rule.key!r} is used twice")
+            raise r.fail(f"rule[{i}].key", _("{key!r} is used twice").format(key=rule.key))
         seen.add(rule.key)
 
 
@@ -296,7 +303,7 @@ def retention_table(
         if existing is None:
             for needed in ("title", "retention", "match"):
                 if needed not in t:
-                    raise r.fail(f"{path}.{needed}", "field required for a rule paperwork does not ship")
+                    raise r.fail(f"{path}.{needed}", _("field required for a rule paperwork does not ship"))
             rules.append(RetentionRule(
                 key=key, title=r.text(t["title"], f"{path}.title"),
                 retention=r.retention(t["retention"], f"{path}.retention"),

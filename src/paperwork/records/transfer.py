@@ -23,14 +23,16 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ArchiveError, InputError, PaperworkError
 from ..files import write_atomic
-from . import forms
+from ..i18n import N_, _
+from . import audit, forms
 from .export import staged_folder, write_dossier
 from .metadata import transfer_xml
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BAGIT_HINT", "People", "TransferResult", "audit_events", "transfer"]
 
-BAGIT_HINT = "the BagIt library is not installed: pip install bagit (paperwork needs it for transfers)"
+BAGIT_HINT = N_("the BagIt library is not installed: pip install bagit (paperwork needs it for transfers)")
 DOSSIERS_DIR = "ho-so"
 FILE_LIST = "muc-luc-ho-so-nop-luu"
 HANDOVER = "bien-ban-giao-nhan"
@@ -63,56 +65,27 @@ class TransferResult:
     payload_oxum: str
     tag_sha256: str
     transfer_id: int
-    audit_note: str | None  # why the bag has no audit events, when it has none
 
 
-def audit_events(ws: Workspace, document_ids: Sequence[int], codes: Sequence[str]) -> tuple[list[dict] | None, str | None]:
-    """HOOK for the audit trail (``records/audit.py``, another engineer's): the events of these documents
-    and dossiers, JSON-ready, oldest first; ``(None, why)`` while the trail is not there.
-
-    Uses ``audit.events(ws, doc=ID)`` and ``audit.events(ws, dossier=CODE)`` (events with ``as_dict()``).
-    """
-    try:
-        from . import audit  # type: ignore[attr-defined]
-    except ImportError:
-        return None, "records/audit.py is not there yet: the bag has no audit-events.json"
-    events_of = getattr(audit, "events", None)
-    if events_of is None:
-        return None, "records/audit.py has no events(ws, doc=…, dossier=…): the bag has no audit-events.json"
-    found: dict[int, object] = {}
+def audit_events(ws: Workspace, document_ids: Sequence[int], codes: Sequence[str]) -> list[dict]:
+    """The audit trail's events of these documents and dossiers, JSON-ready, oldest first."""
+    found: dict[int, audit.Event] = {}
     for doc_id in document_ids:
-        for event in events_of(ws, doc=doc_id):
+        for event in audit.events(ws, doc=doc_id):
             found[event.id] = event
     for code in codes:
-        for event in events_of(ws, dossier=code):
+        for event in audit.events(ws, dossier=code):
             found[event.id] = event
-    return [_event_dict(found[k]) for k in sorted(found)], None
+    return [found[k].as_dict() for k in sorted(found)]
 
 
-def _event_dict(event: object) -> dict:
-    if isinstance(event, dict):
-        return event
-    if hasattr(event, "as_dict"):
-        return event.as_dict()
-    if dataclasses.is_dataclass(event):
-        return dataclasses.asdict(event)
-    raise ArchiveError(f"records/audit.py gave an event paperwork cannot write: {event!r}")
+def _audit_transfer(year: int, bag: str, oxum: str, codes: Sequence[str]) -> Callable[[sqlite3.Connection], None]:
+    """The ``transfer`` event of each dossier, written in the transfer's own transaction."""
 
-
-def _audit_transfer(year: int, bag: str, oxum: str, codes: Sequence[str]):
-    """HOOK: the audit trail's "transfer" event of each dossier, written in the transfer's transaction."""
-    try:
-        from . import audit  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    record = getattr(audit, "record", None)
-    if record is None or "transfer" not in getattr(audit, "ACTIONS", {}):
-        return None
-
-    def write(conn) -> None:
+    def write(conn: sqlite3.Connection) -> None:
         for code in codes:
-            record(conn, "transfer", "dossier", code, {"year": year, "dossier": code, "bag": bag,
-                                                       "payload_oxum": oxum})
+            audit.record(conn, "transfer", "dossier", code, {"year": year, "dossier": code, "bag": bag,
+                                                             "payload_oxum": oxum})
 
     return write
 
@@ -132,7 +105,7 @@ def _bagit():
     try:
         import bagit
     except ImportError as e:
-        raise PaperworkError(BAGIT_HINT) from e
+        raise PaperworkError(_(BAGIT_HINT)) from e
     logging.getLogger("bagit").propagate = False  # its INFO lines are not for a clerk
     logging.getLogger("bagit").addHandler(logging.NullHandler())
     return bagit
@@ -148,16 +121,20 @@ def _select(ws: Workspace, year: int, codes: Sequence[str] | None):
         for code in codes:
             state = next((s for s in states if s.dossier.code == code), None)
             if state is None:
-                raise InputError(f"no dossier {code} in the Danh mục hồ sơ of {year}", field="--code")
+                raise InputError(_("no dossier {code} in the Danh mục hồ sơ of {year}").format(
+                    code=code, year=year
+                ), field="--code")
             if not state.awaiting_transfer:
                 why = ("kept less than 5 years: it stays with the unit" if not state.must_transfer
                        else f"it is {state.dossier.status}, not closed")
-                raise InputError(f"{state.dossier.label} does not await transfer: {why}", field="--code")
+                raise InputError(_("{label} does not await transfer: {why}").format(
+                    label=state.dossier.label, why=why
+                ), field="--code")
             chosen.append(state)
         waiting = chosen
     if not waiting:
-        raise InputError(f"no closed dossier of {year} awaits transfer to the agency archive"
-                         f" (`paperwork dossier list --year {year}`)")
+        raise InputError(_("no closed dossier of {year} awaits transfer to the agency archive "
+                           "(`paperwork dossier list --year {year}`)").format(year=year))
     return waiting
 
 
@@ -171,7 +148,7 @@ def transfer(ws: Workspace, year: int, target: Path, *, codes: Sequence[str] | N
     settings = records_settings(ws)
     organ_id = settings.require_organ_id()
     if not ws.agency.name:
-        raise InputError("the workspace has no agency name: set [agency] name in paperwork.toml", field="agency.name")
+        raise InputError(_("the workspace has no agency name: set [agency] name in paperwork.toml"), field="agency.name")
     agency = forms.Agency(ws.agency.name, ws.agency.parent, ws.agency.place)
     bagit = _bagit()
     states = _select(ws, year, codes)
@@ -183,7 +160,7 @@ def transfer(ws: Workspace, year: int, target: Path, *, codes: Sequence[str] | N
     everything = [contents(ws, s.dossier) for s in states]
     catalog = dossier_catalog(ws)
     document_ids = [i.record.id for c in everything for i in c.items]
-    events, audit_note = audit_events(ws, document_ids, [s.dossier.code for s in states])
+    events = audit_events(ws, document_ids, [s.dossier.code for s in states])
     target = Path(target).absolute()
     with staged_folder(target) as staging:
         exported = []
@@ -215,8 +192,7 @@ def transfer(ws: Workspace, year: int, target: Path, *, codes: Sequence[str] | N
                                                            year=year, date=today, files=files))
         moves = catalog.moves(document_ids=document_ids)
         write_atomic(staging / "dossier-events.json", _json([dataclasses.asdict(m) for m in moves]))
-        if events is not None:
-            write_atomic(staging / "audit-events.json", _json(events))
+        write_atomic(staging / "audit-events.json", _json(events))
         info = {
             "Source-Organization": agency.name,
             "External-Identifier": f"{organ_id}-{year}-nop-luu-{today:%Y%m%d}",
@@ -231,7 +207,9 @@ def transfer(ws: Workspace, year: int, target: Path, *, codes: Sequence[str] | N
             bag = bagit.Bag(str(staging))
             bag.validate()
         except (bagit.BagError, OSError) as e:
-            raise ArchiveError(f"{target}: the bag could not be made or did not validate: {e}") from e
+            raise ArchiveError(_("{target}: the bag could not be made or did not validate: {error}").format(
+                target=target, error=e
+            )) from e
         oxum = str(bag.info["Payload-Oxum"])
         tag_sha256 = hashlib.sha256((staging / "tagmanifest-sha256.txt").read_bytes()).hexdigest()
     try:
@@ -242,4 +220,4 @@ def transfer(ws: Workspace, year: int, target: Path, *, codes: Sequence[str] | N
         raise type(e)(f"{e} — the bag {target} is complete but the transfer was not recorded; run the transfer"
                       " again into a new folder once this is fixed") from e
     return TransferResult(target, year, tuple(s.dossier.code for s in states), len(states), files, oxum, tag_sha256,
-                          recorded.id, audit_note)
+                          recorded.id)
