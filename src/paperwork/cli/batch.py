@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import N_, _, ngettext
 from . import cli, get_workspace
 
 
@@ -38,69 +39,77 @@ def _line(r) -> str:
     if r.number is None:
         note = ""
     elif r.issued:
-        note = f" (Số: {r.number}, registered)"
+        note = _(" (Số: {number}, registered)").format(number=r.number)
     elif r.recorded:
-        note = f" (Số: {r.number}, issued earlier)"
+        note = _(" (Số: {number}, issued earlier)").format(number=r.number)
     else:
         note = f" (Số: {r.number})"
-    verb = "would write" if r.status == "planned" else "wrote"
     if r.status == "planned" and r.issued and r.number is None:
-        note = " (a new number)"
-    text = f"{verb} {r.output}{note}"
+        note = _(" (a new number)")
+    if r.status == "planned":
+        text = _("would write {output}{note}").format(output=r.output, note=note)
+    else:
+        text = _("wrote {output}{note}").format(output=r.output, note=note)
     return text + (f" — {r.note}" if r.note else "")
 
 
-def echo_report(report, what: str = "documents") -> None:
+def echo_report(report, what: str = N_("documents")) -> None:
     """Per-item lines, per-item errors on stderr, then one summary line."""
     for r in report.items:
         if r.status == "failed":
-            click.echo(f"Error: {r.name}: {r.error}", err=True)
+            click.echo(_("Error: {name}: {error}").format(name=r.name, error=r.error), err=True)
         else:
             click.echo(_line(r))
             for warning in r.warnings:
-                click.echo(f"Warning: {r.name}: {r.source}: {warning}", err=True)
+                click.echo(_("Warning: {name}: {source}: {warning}").format(
+                    name=r.name, source=r.source, warning=warning
+                ), err=True)
     failed = len(report.failed)
     if report.dry_run:
         planned = len(report.items) - failed
         new = sum(1 for r in report.items if r.status == "planned" and r.issued)
         reused = sum(1 for r in report.items if r.status == "planned" and r.recorded)
-        click.echo(f"dry run: {planned} of {len(report.items)} {what} valid, {failed} invalid;"
-                   f" {new} would be issued a number, {reused} keep the number issued earlier; nothing written")
+        click.echo(_("dry run: {planned} of {count} {what} valid, {failed} invalid; {new} would be "
+                     "issued a number, {reused} keep the number issued earlier; nothing written").format(
+            planned=planned, count=len(report.items), what=_(what), failed=failed, new=new, reused=reused
+        ))
         return
     written = len(report.written)
     issued = sum(1 for r in report.written if r.issued)
     reused = sum(1 for r in report.written if r.recorded)
-    parts = [f"{written} of {len(report.items)} {what} written", f"{failed} failed",
-             f"{issued} numbers issued", f"{reused} kept their earlier number"]
+    parts = [_("{written} of {count} {what} written").format(written=written, count=len(report.items), what=_(what)),
+             _("{failed} failed").format(failed=failed), _("{issued} numbers issued").format(issued=issued),
+             _("{reused} kept their earlier number").format(reused=reused)]
     if report.workers:
-        parts.append(f"{len(report.workers)} worker process{'es' if len(report.workers) > 1 else ''}")
+        n = len(report.workers)
+        parts.append(ngettext("{count} worker process", "{count} worker processes", n).format(count=n))
     if report.archived or report.archive_error:
-        parts.append(f"{report.archived} archived")
+        parts.append(_("{archived} archived").format(archived=report.archived))
     click.echo("; ".join(parts))
     for line in report.recovered:
-        click.echo(f"recovered from an interrupted run: {line}", err=True)
+        click.echo(_("recovered from an interrupted run: {line}").format(line=line), err=True)
     for r in report.items:
         if r.problem:
-            click.echo(f"Error: {r.name}: {r.problem}", err=True)
+            click.echo(_("Error: {name}: {problem}").format(name=r.name, problem=r.problem), err=True)
     if report.archive_note:
         click.echo(report.archive_note, err=True)
     if report.archive_error:
-        click.echo(f"Error: archive: {report.archive_error}", err=True)
+        click.echo(_("Error: archive: {archive_error}").format(archive_error=report.archive_error), err=True)
 
 
 @cli.command()
 @click.argument("manifest", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder for the documents (default: the manifest's folder).")
+              help=N_("Folder for the documents (default: the manifest's folder)."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes rendering the documents (default: all cores).")
-@click.option("--issue", is_flag=True, help="Issue register numbers to numbered documents that have none yet.")
-@click.option("--dry-run", is_flag=True, help="Validate every document and report; write nothing.")
-@click.option("--pdf", is_flag=True, help="Also write each document as PDF through LibreOffice.")
+              help=N_("Worker processes rendering the documents (default: all cores)."))
+@click.option("--issue", is_flag=True, help=N_("Issue register numbers to numbered documents that have none yet."))
+@click.option("--dry-run", is_flag=True, help=N_("Validate every document and report; write nothing."))
+@click.option("--pdf", is_flag=True, help=N_("Also write each document as PDF through LibreOffice."))
 @click.option("--replace", "replace_issued", is_flag=True,
-              help="Replace output files that are issued documents (their register entries say so).")
-@click.option("--no-archive", is_flag=True, help="Do not store the written documents in the archive.")
-@click.option("--strict", is_flag=True, help="A căn cứ not in force on a document's date is an error, not a warning.")
+              help=N_("Replace output files that are issued documents (their register entries say so)."))
+@click.option("--no-archive", is_flag=True, help=N_("Do not store the written documents in the archive."))
+@click.option("--strict", is_flag=True, help=N_("A căn cứ not in force on a document's date is an error, not a warning."))
 @click.pass_context
 def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int | None, issue: bool,
           dry_run: bool, pdf: bool, replace_issued: bool, no_archive: bool, strict: bool) -> None:
@@ -136,7 +145,7 @@ def batch(ctx: click.Context, manifest: Path, output_dir: Path | None, jobs: int
     if dry_run:
         report = dry_run_report(the_plan)
     else:
-        with progress_reporter(len(the_plan.ready), "rendering") as progress:
+        with progress_reporter(len(the_plan.ready), _("rendering")) as progress:
             report = run(ws, the_plan, jobs=jobs or default_jobs(), pdf=pdf, archive=not no_archive,
                          progress=progress)
     echo_report(report)
@@ -176,12 +185,12 @@ def conference_example() -> None:
 @conference.command("build")
 @click.argument("description", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder for the pack.")
+              help=N_("Folder for the pack."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes rendering the documents (default: all cores).")
-@click.option("--issue", is_flag=True, help="Issue register numbers to the numbered documents.")
-@click.option("--no-archive", is_flag=True, help="Do not store the documents in the archive.")
-@click.option("--strict", is_flag=True, help="A căn cứ not in force on a document's date is an error, not a warning.")
+              help=N_("Worker processes rendering the documents (default: all cores)."))
+@click.option("--issue", is_flag=True, help=N_("Issue register numbers to the numbered documents."))
+@click.option("--no-archive", is_flag=True, help=N_("Do not store the documents in the archive."))
+@click.option("--strict", is_flag=True, help=N_("A căn cứ not in force on a document's date is an error, not a warning."))
 @click.pass_context
 def conference_build(ctx: click.Context, description: Path, output_dir: Path, jobs: int | None, issue: bool,
                      no_archive: bool, strict: bool) -> None:
@@ -206,7 +215,7 @@ def conference_build(ctx: click.Context, description: Path, output_dir: Path, jo
                             archive=not no_archive, progress=progress, total=total, strict=strict)
     echo_report(report)
     if report.index is not None:
-        click.echo(f"wrote {report.index}")
+        click.echo(_("wrote {index}").format(index=report.index))
     if not report.ok:
         ctx.exit(1)
 
@@ -217,7 +226,7 @@ def _deferred_progress(state: dict[str, int]):
     stack: list = []
 
     def total(n: int) -> None:
-        cm = progress_reporter(n, "rendering")
+        cm = progress_reporter(n, _("rendering"))
         stack.append(cm)
         state["update"] = 0
         stack.append(cm.__enter__())

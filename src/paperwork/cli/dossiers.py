@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..i18n import N_, _
 from . import cli, get_workspace
 
 _STATUS_VI = {"open": "đang mở", "closed": "đã kết thúc", "transferred": "đã nộp lưu"}
@@ -23,7 +24,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from None
+        raise InputError(_("{value!r} is not a date (YYYY-MM-DD)").format(value=value), field=option) from None
 
 
 def _echo_json(data: object) -> None:
@@ -48,7 +49,7 @@ def _warn(states) -> None:
     for state in states:
         message = state.warning()
         if message:
-            click.echo(f"Warning: {message}", err=True)
+            click.echo(_("Warning: {message}").format(message=message), err=True)
 
 
 @cli.group("dossier")
@@ -66,7 +67,7 @@ def dossier() -> None:
 
 @dossier.command("plan")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--year", type=int, required=True, help="The year of the Danh mục hồ sơ.")
+@click.option("--year", type=int, required=True, help=N_("The year of the Danh mục hồ sơ."))
 @click.pass_context
 def plan_command(ctx: click.Context, file: Path, year: int) -> None:
     """Load the year's Danh mục hồ sơ (YAML, JSON, .xlsx or .csv): codes, titles, retention, owners.
@@ -87,19 +88,21 @@ def plan_command(ctx: click.Context, file: Path, year: int) -> None:
     report = plan_dossiers(get_workspace(ctx), file, year)
     total = len(report.added) + len(report.updated) + len(report.unchanged)
     click.echo(
-        f"Danh mục hồ sơ {year}: {total} dossiers ({len(report.added)} new, {len(report.updated)} updated,"
-        f" {len(report.unchanged)} unchanged); {report.permanent} kept permanently, {report.limited} for a number"
-        " of years"
+        _("Danh mục hồ sơ {year}: {total} dossiers ({count} new, {count2} updated, {count3} "
+          "unchanged); {permanent} kept permanently, {limited} for a number of years").format(
+            year=year, total=total, count=len(report.added), count2=len(report.updated),
+            count3=len(report.unchanged), permanent=report.permanent, limited=report.limited
+        )
     )
     for note in report.notes:
         click.echo(f"  {note}")
 
 
 @dossier.command("list")
-@click.option("--year", type=int, default=None, help="The year of the Danh mục (default: every year).")
-@click.option("--due", is_flag=True, help="Only closed dossiers awaiting transfer to the agency archive, soonest first.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None, help="Count days left from this date (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@click.option("--year", type=int, default=None, help=N_("The year of the Danh mục (default: every year)."))
+@click.option("--due", is_flag=True, help=N_("Only closed dossiers awaiting transfer to the agency archive, soonest first."))
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None, help=N_("Count days left from this date (default: today)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("JSON instead of a table."))
 @click.pass_context
 def list_command(ctx: click.Context, year: int | None, due: bool, as_of: str | None, as_json: bool) -> None:
     """List dossiers with retention, status and the date they are due at the agency archive.
@@ -119,8 +122,8 @@ def list_command(ctx: click.Context, year: int | None, due: bool, as_of: str | N
     if as_json:
         _echo_json([s.as_dict() for s in states])
     elif not states:
-        click.echo("No dossier is due." if due else "No dossier planned." if year is None else
-                   f"No dossier planned for {year}: `paperwork dossier plan FILE --year {year}`.")
+        click.echo(_("No dossier is due.") if due else _("No dossier planned.") if year is None else
+                   _("No dossier planned for {year}: `paperwork dossier plan FILE --year {year}`.").format(year=year))
     else:
         heads = ("Năm", "Số, ký hiệu", "Tiêu đề hồ sơ", "Thời hạn", "Người lập", "VB", "Tình trạng", "Hạn nộp lưu")
         rows = [(str(s.dossier.year), s.dossier.code, _short(s.dossier.title, 50), str(s.dossier.retention),
@@ -134,8 +137,8 @@ def list_command(ctx: click.Context, year: int | None, due: bool, as_of: str | N
 @dossier.command("file")
 @click.argument("code")
 @click.argument("ids", nargs=-1, required=True, type=int)
-@click.option("--year", type=int, required=True, help="The year of the dossier's Danh mục.")
-@click.option("--reason", default=None, help="Why (recorded with a move from another dossier).")
+@click.option("--year", type=int, required=True, help=N_("The year of the dossier's Danh mục."))
+@click.option("--reason", default=None, help=N_("Why (recorded with a move from another dossier)."))
 @click.pass_context
 def file_command(ctx: click.Context, code: str, ids: tuple[int, ...], year: int, reason: str | None) -> None:
     """File archive documents (by archive id) into a dossier.
@@ -153,17 +156,21 @@ def file_command(ctx: click.Context, code: str, ids: tuple[int, ...], year: int,
 
     for done in file_documents(get_workspace(ctx), year, code, list(ids), reason=reason):
         if isinstance(done, int):
-            click.echo(f"document {done}: already in {code}")
+            click.echo(_("document {done}: already in {code}").format(done=done, code=code))
         elif done.from_code is None:
-            click.echo(f"document {done.document_id}: filed in {done.to_code}")
+            click.echo(_("document {document_id}: filed in {to_code}").format(
+                document_id=done.document_id, to_code=done.to_code
+            ))
         else:
-            click.echo(f"document {done.document_id}: moved from {done.from_code} to {done.to_code}")
+            click.echo(_("document {document_id}: moved from {from_code} to {to_code}").format(
+                document_id=done.document_id, from_code=done.from_code, to_code=done.to_code
+            ))
 
 
 @dossier.command("show")
 @click.argument("code")
-@click.option("--year", type=int, required=True, help="The year of the dossier's Danh mục.")
-@click.option("--json", "as_json", is_flag=True, help="JSON: the dossier, its documents and their moves.")
+@click.option("--year", type=int, required=True, help=N_("The year of the dossier's Danh mục."))
+@click.option("--json", "as_json", is_flag=True, help=N_("JSON: the dossier, its documents and their moves."))
 @click.pass_context
 def show_command(ctx: click.Context, code: str, year: int, as_json: bool) -> None:
     """Print the dossier's mục lục văn bản (Phụ lục V), its documents in date order.
@@ -192,10 +199,16 @@ def show_command(ctx: click.Context, code: str, year: int, as_json: bool) -> Non
         ]
         _echo_json(data)
         return
-    click.echo(f"MỤC LỤC VĂN BẢN, TÀI LIỆU — hồ sơ {d.code} năm {d.year}: {d.title}")
-    click.echo(f"Thời hạn bảo quản: {d.retention} ({d.retention_basis}); tình trạng: {_STATUS_VI[d.status]}")
+    click.echo(_("MỤC LỤC VĂN BẢN, TÀI LIỆU — hồ sơ {code} năm {year}: {title}").format(
+        code=d.code, year=d.year, title=d.title
+    ))
+    click.echo(_("Thời hạn bảo quản: {retention} ({retention_basis}); tình trạng: {STATUS_VI}").format(
+        retention=d.retention, retention_basis=d.retention_basis, STATUS_VI=_STATUS_VI[d.status]
+    ))
     if not what.items:
-        click.echo(f"No documents yet: `paperwork dossier file {d.code} --year {d.year} ID…`.")
+        click.echo(_("No documents yet: `paperwork dossier file {code} --year {year} ID…`.").format(
+            code=d.code, year=d.year
+        ))
         return
     heads = ("STT", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu", "Tác giả", "Tờ/Trang", "Ghi chú", "Id")
     rows = [(str(i.ordinal), i.number, i.date.strftime("%d/%m/%Y") if i.date else "", _short(i.summary, 60),
@@ -205,8 +218,8 @@ def show_command(ctx: click.Context, code: str, year: int, as_json: bool) -> Non
 
 @dossier.command("close")
 @click.argument("code")
-@click.option("--year", type=int, required=True, help="The year of the dossier's Danh mục.")
-@click.option("--end", metavar="YYYY-MM-DD", default=None, help="When the work ended (default: the latest document's date).")
+@click.option("--year", type=int, required=True, help=N_("The year of the dossier's Danh mục."))
+@click.option("--end", metavar="YYYY-MM-DD", default=None, help=N_("When the work ended (default: the latest document's date)."))
 @click.pass_context
 def close_command(ctx: click.Context, code: str, year: int, end: str | None) -> None:
     """Close (kết thúc) a dossier: it takes no more documents, and its transfer date is set.
@@ -222,20 +235,22 @@ def close_command(ctx: click.Context, code: str, year: int, end: str | None) -> 
     ws = get_workspace(ctx)
     d = close_dossier(ws, year, code, end=_date(end, "--end"))
     state = next(s for s in list_dossiers(ws, year) if s.dossier.id == d.id)
-    click.echo(f"Closed {d.label}: {d.documents} documents, ended {d.end_date:%d/%m/%Y}, kept {d.retention}")
+    click.echo(_("Closed {label}: {documents} documents, ended {end_date:%d/%m/%Y}, kept {retention}").format(
+        label=d.label, documents=d.documents, end_date=d.end_date, retention=d.retention
+    ))
     if state.due:
-        click.echo(f"Due at the agency archive by {state.due:%d/%m/%Y}")
+        click.echo(_("Due at the agency archive by {due:%d/%m/%Y}").format(due=state.due))
     else:
-        click.echo("Kept less than 5 years: stays with the unit (not transferred to the agency archive)")
+        click.echo(_("Kept less than 5 years: stays with the unit (not transferred to the agency archive)"))
     _warn([state])
 
 
 @dossier.command("export")
 @click.argument("code")
-@click.option("--year", type=int, required=True, help="The year of the dossier's Danh mục.")
+@click.option("--year", type=int, required=True, help=N_("The year of the dossier's Danh mục."))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="A new (or empty) folder.")
-@click.option("--pdf", is_flag=True, help="Also a PDF of the mục lục (LibreOffice).")
+              help=N_("A new (or empty) folder."))
+@click.option("--pdf", is_flag=True, help=N_("Also a PDF of the mục lục (LibreOffice)."))
 @click.pass_context
 def export_command(ctx: click.Context, code: str, year: int, output: Path, pdf: bool) -> None:
     """Export a dossier: its documents in date order (001-…), the mục lục (.xlsx, .docx) and ho-so.xml.
@@ -253,8 +268,10 @@ def export_command(ctx: click.Context, code: str, year: int, output: Path, pdf: 
     from ..records.export import export_dossier
 
     result = export_dossier(get_workspace(ctx), year, code, output, pdf=pdf)
-    click.echo(f"Wrote {result.folder}: {result.documents} documents ({result.file_count} files), the mục lục"
-               f" and {result.xml.name}")
+    click.echo(_("Wrote {folder}: {documents} documents ({file_count} files), the mục lục and {name}").format(
+        folder=result.folder, documents=result.documents, file_count=result.file_count,
+        name=result.xml.name
+    ))
 
 
 @dossier.command("rules")
@@ -277,20 +294,22 @@ def rules_command(ctx: click.Context) -> None:
     for rule in table.rules:
         click.echo(f"{rule.key}  {rule.retention}  [{rule.confidence}]  {rule.title}")
     t = table.transfer
-    click.echo(f"Transferred to the agency archive: dossiers kept {t.min_years} years or more ({t.min_years_source});"
-               f" warned {t.warn_days} days before due")
+    click.echo(_("Transferred to the agency archive: dossiers kept {min_years} years or more "
+                 "({min_years_source}); warned {warn_days} days before due").format(
+        min_years=t.min_years, min_years_source=t.min_years_source, warn_days=t.warn_days
+    ))
 
 
 @cli.command("transfer")
-@click.option("--year", type=int, required=True, help="The year of the Danh mục whose closed dossiers go.")
+@click.option("--year", type=int, required=True, help=N_("The year of the Danh mục whose closed dossiers go."))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="A new (or empty) folder: the BagIt bag.")
-@click.option("--code", "codes", multiple=True, help="Only these dossiers (repeat); default: every one awaiting transfer.")
-@click.option("--pdf", is_flag=True, help="Also PDFs of the mục lục and the biên bản (LibreOffice).")
-@click.option("--giver", default=None, help="Bên giao: who hands over (else a line to fill in).")
-@click.option("--giver-title", default=None, help="Bên giao: their position.")
-@click.option("--receiver", default=None, help="Bên nhận (Lưu trữ cơ quan): who receives.")
-@click.option("--receiver-title", default=None, help="Bên nhận: their position.")
+              help=N_("A new (or empty) folder: the BagIt bag."))
+@click.option("--code", "codes", multiple=True, help=N_("Only these dossiers (repeat); default: every one awaiting transfer."))
+@click.option("--pdf", is_flag=True, help=N_("Also PDFs of the mục lục and the biên bản (LibreOffice)."))
+@click.option("--giver", default=None, help=N_("Bên giao: who hands over (else a line to fill in)."))
+@click.option("--giver-title", default=None, help=N_("Bên giao: their position."))
+@click.option("--receiver", default=None, help=N_("Bên nhận (Lưu trữ cơ quan): who receives."))
+@click.option("--receiver-title", default=None, help=N_("Bên nhận: their position."))
 @click.pass_context
 def transfer_command(ctx: click.Context, year: int, output: Path, codes: tuple[str, ...], pdf: bool,
                      giver: str | None, giver_title: str | None, receiver: str | None,
@@ -311,9 +330,9 @@ def transfer_command(ctx: click.Context, year: int, output: Path, codes: tuple[s
 
     people = People(giver, giver_title, receiver, receiver_title)
     result = transfer(get_workspace(ctx), year, output, codes=list(codes) or None, pdf=pdf, people=people)
-    click.echo(f"Wrote the bag {result.bag}: {result.dossiers} dossiers, {result.files} document files,"
-               f" Payload-Oxum {result.payload_oxum}")
+    click.echo(_("Wrote the bag {bag}: {dossiers} dossiers, {files} document files, Payload-Oxum "
+                 "{payload_oxum}").format(
+        bag=result.bag, dossiers=result.dossiers, files=result.files, payload_oxum=result.payload_oxum
+    ))
     for code in result.codes:
-        click.echo(f"  {code} of {year}: transferred")
-    if result.audit_note:
-        click.echo(f"Note: {result.audit_note}", err=True)
+        click.echo(_("  {code} of {year}: transferred").format(code=code, year=year))

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import ArchiveError, InputError
+from ..i18n import N_, _
 # paperwork.records.incoming (sqlite3, the archive service …) is imported inside the
 # commands: `paperwork search` and the others do not pay for it at start-up.
 from . import cli, get_workspace
@@ -72,23 +73,24 @@ def incoming() -> None:
 
 @incoming.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
-@click.option("--from", "organ", metavar="AGENCY", help="Tác giả: the issuing agency (else read from the header).")
-@click.option("--number", help='Số, ký hiệu, e.g. "125/QĐ-BNV" (else read from the "Số:" line).')
-@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The document's date (else read from its date line).")
-@click.option("--title", help="Trích yếu (else read from the text).")
-@click.option("--type", "type_name", help='Tên loại, e.g. "Công văn" (else read from the text).')
-@click.option("--signer", help="Who signed it, if known.")
-@click.option("--received", metavar="YYYY-MM-DD", help="Ngày đến: the day it arrived (default: today).")
-@click.option("--to", "to", metavar="UNIT", help="Pass it at once to this unit or person (Chuyển).")
-@click.option("--due", metavar="YYYY-MM-DD", help="Hạn giải quyết: when it must be handled.")
+@click.option("--from", "organ", metavar="AGENCY", help=N_("Tác giả: the issuing agency (else read from the header)."))
+@click.option("--number", help=N_('Số, ký hiệu, e.g. "125/QĐ-BNV" (else read from the "Số:" line).'))
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help=N_("The document's date (else read from its date line)."))
+@click.option("--title", help=N_("Trích yếu (else read from the text)."))
+@click.option("--type", "type_name", help=N_('Tên loại, e.g. "Công văn" (else read from the text).'))
+@click.option("--signer", help=N_("Who signed it, if known."))
+@click.option("--received", metavar="YYYY-MM-DD", help=N_("Ngày đến: the day it arrived (default: today)."))
+@click.option("--to", "to", metavar="UNIT", help=N_("Pass it at once to this unit or person (Chuyển)."))
+@click.option("--due", metavar="YYYY-MM-DD", help=N_("Hạn giải quyết: when it must be handled."))
 @click.option("--priority", default="thường", show_default=True, help=_PRIORITY_HELP)
-@click.option("--dossier", metavar="CODE", help="Số và ký hiệu hồ sơ for the ĐẾN stamp, e.g. 01.TCCB.")
-@click.option("--duplicate-ok", is_flag=True, help="Record a second arrival of a registered document (Ghi chú says so).")
+@click.option("--dossier", metavar="CODE", help=N_("Số và ký hiệu hồ sơ, e.g. 01.TCCB: on the ĐẾN stamp, and the "
+                                                    "document is filed into it when the year has a Danh mục hồ sơ."))
+@click.option("--duplicate-ok", is_flag=True, help=N_("Record a second arrival of a registered document (Ghi chú says so)."))
 @click.option("--source", type=click.Choice(["imported", "scanned"]), default="imported", show_default=True,
-              help="scanned: a paper document scanned here.")
+              help=N_("scanned: a paper document scanned here."))
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="OCR scans, as `archive add` does.")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON (with the Phụ lục VI fields).")
+              show_default=True, help=N_("OCR scans, as `archive add` does."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the entries as JSON (with the Phụ lục VI fields)."))
 @click.pass_context
 def add(ctx, files, organ, number, date_text, title, type_name, signer, received, to, due, priority, dossier,
         duplicate_ok, source, ocr_mode, as_json) -> None:
@@ -125,23 +127,35 @@ def add(ctx, files, organ, number, date_text, title, type_name, signer, received
     else:
         for r in report.registered:
             e = r.entry
-            click.echo(f"số đến {e.arrival_number} of {e.year}: {shown.get(r.path, r.path)} (archive id {e.archive_id})")
+            click.echo(_("số đến {arrival_number} of {year}: {get} (archive id {archive_id})").format(
+                arrival_number=e.arrival_number, year=e.year, get=shown.get(r.path, r.path),
+                archive_id=e.archive_id
+            ))
             described = ", ".join(p for p in (e.code, _ddmm(e.issued_date), e.organ) if p)
             summary = " ".join(p for p in (e.type_name, e.subject) if p)
-            click.echo(f"  {described or 'no số, date or agency found'}" + (f": {summary}" if summary else ""))
+            described = described or _("no số, date or agency found")
+            click.echo(f"  {described}" + (f": {summary}" if summary else ""))
             if e.note:
-                click.echo(f"  Ghi chú: {e.note}")
+                click.echo(_("  Ghi chú: {note}").format(note=e.note))
             for line in e.stamp(ws.agency.name).lines():
                 click.echo(f"    {line}")
+    if report.filed_into is not None:
+        click.echo(_("filed into {dossier}").format(dossier=report.filed_into))
     for refused in report.refused:
-        click.echo(f"Error: {shown.get(refused.path, refused.path)}: {refused.reason}", err=True)
+        click.echo(_("Error: {get}: {reason}").format(
+            get=shown.get(refused.path, refused.path), reason=refused.reason
+        ), err=True)
     for failure in report.failed:
-        click.echo(f"{shown.get(failure.path, failure.path)}: {failure.reason}; no số đến given", err=True)
+        click.echo(_("{get}: {reason}; no số đến given").format(
+            get=shown.get(failure.path, failure.path), reason=failure.reason
+        ), err=True)
     for r in report.registered:
         for problem in r.ocr_problems:
             click.echo(f"{shown.get(r.path, r.path)}: {problem}", err=True)
     if report.ocr_unavailable is not None:
-        click.echo(f"Note: scans stored without text. {report.ocr_unavailable}", err=True)
+        click.echo(_("Note: scans stored without text. {ocr_unavailable}").format(
+            ocr_unavailable=report.ocr_unavailable
+        ), err=True)
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
     if report.refused:
@@ -152,10 +166,10 @@ def add(ctx, files, organ, number, date_text, title, type_name, signer, received
 
 @incoming.command("route")
 @click.argument("number", type=int)
-@click.option("--year", type=int, required=True, help="The year of the số đến.")
-@click.option("--to", "to", metavar="UNIT", required=True, help="The unit or person who handles it.")
-@click.option("--due", metavar="YYYY-MM-DD", help="Hạn giải quyết (default: the one it has).")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="Ngày chuyển (default: today).")
+@click.option("--year", type=int, required=True, help=N_("The year of the số đến."))
+@click.option("--to", "to", metavar="UNIT", required=True, help=N_("The unit or person who handles it."))
+@click.option("--due", metavar="YYYY-MM-DD", help=N_("Hạn giải quyết (default: the one it has)."))
+@click.option("--on", "on", metavar="YYYY-MM-DD", help=N_("Ngày chuyển (default: today)."))
 @click.pass_context
 def route(ctx, number: int, year: int, to: str, due: str | None, on: str | None) -> None:
     """Pass số đến NUMBER of --year to a unit or person, with a deadline.
@@ -169,15 +183,21 @@ def route(ctx, number: int, year: int, to: str, due: str | None, on: str | None)
 
     ws = get_workspace(ctx)
     e = route_incoming(ws, year, number, to, due=_date(due, "--due"), on=_date(on, "--on"))
-    click.echo(f"số đến {e.arrival_number} of {e.year} passed to {e.to_places} on {_ddmm(e.routed_on)}"
-               + (f", to be handled by {_ddmm(e.due)}" if e.due else ""))
+    if e.due:
+        click.echo(_("số đến {number} of {year} passed to {to} on {date}, to be handled by {due}").format(
+            number=e.arrival_number, year=e.year, to=e.to_places, date=_ddmm(e.routed_on), due=_ddmm(e.due)
+        ))
+    else:
+        click.echo(_("số đến {number} of {year} passed to {to} on {date}").format(
+            number=e.arrival_number, year=e.year, to=e.to_places, date=_ddmm(e.routed_on)
+        ))
 
 
 @incoming.command("done")
 @click.argument("number", type=int)
-@click.option("--year", type=int, required=True, help="The year of the số đến.")
-@click.option("--reply", metavar="ID", help="The answer: its archive id, or the số of an outgoing document (12/CV-SNV).")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was handled (default: today).")
+@click.option("--year", type=int, required=True, help=N_("The year of the số đến."))
+@click.option("--reply", metavar="ID", help=N_("The answer: its archive id, or the số of an outgoing document (12/CV-SNV)."))
+@click.option("--on", "on", metavar="YYYY-MM-DD", help=N_("The day it was handled (default: today)."))
 @click.pass_context
 def done(ctx, number: int, year: int, reply: str | None, on: str | None) -> None:
     """Record that số đến NUMBER of --year was handled, and by which reply.
@@ -192,13 +212,19 @@ def done(ctx, number: int, year: int, reply: str | None, on: str | None) -> None
 
     ws = get_workspace(ctx)
     e = mark_done(ws, year, number, reply=reply, on=_date(on, "--on"))
-    click.echo(f"số đến {e.arrival_number} of {e.year} handled on {_ddmm(e.done_on)}"
-               + (f", answered by {e.reply}" if e.reply else ""))
+    if e.reply:
+        click.echo(_("số đến {number} of {year} handled on {date}, answered by {reply}").format(
+            number=e.arrival_number, year=e.year, date=_ddmm(e.done_on), reply=e.reply
+        ))
+    else:
+        click.echo(_("số đến {number} of {year} handled on {date}").format(
+            number=e.arrival_number, year=e.year, date=_ddmm(e.done_on)
+        ))
 
 
 @incoming.command("overdue")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="Overdue as of this day (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help=N_("Overdue as of this day (default: today)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the entries as JSON."))
 @click.pass_context
 def overdue(ctx, on: str | None, as_json: bool) -> None:
     """List the documents not handled whose deadline has passed, the most overdue first.
@@ -219,7 +245,7 @@ def overdue(ctx, on: str | None, as_json: bool) -> None:
         _echo_json([{**e.as_dict(), "days_overdue": (day - e.due).days} for e in late])
         return
     if not late:
-        click.echo(f"Nothing is overdue on {_ddmm(day)}.")
+        click.echo(_("Nothing is overdue on {ddmm}.").format(ddmm=_ddmm(day)))
         return
     heads = ("Số đến", "Ngày đến", "Số, ký hiệu", "Trích yếu", "Chuyển", "Hạn", "Quá hạn")
     rows = [(f"{e.arrival_number}/{e.year}", _ddmm(e.received), e.code, _short(e.subject, 40), e.to_places or "",
@@ -228,11 +254,11 @@ def overdue(ctx, on: str | None, as_json: bool) -> None:
 
 
 @incoming.command("list")
-@click.option("--year", type=int, default=None, help="Only this calendar year (default: all years).")
+@click.option("--year", type=int, default=None, help=N_("Only this calendar year (default: all years)."))
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json", "xlsx")), default="table",
-              show_default=True, help="csv and xlsx have the ten columns of Decree 30, Phụ lục IV (mục VI).")
+              show_default=True, help=N_("csv and xlsx have the ten columns of Decree 30, Phụ lục IV (mục VI)."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (atomically) instead of standard output; required for xlsx.")
+              help=N_("Write to FILE (atomically) instead of standard output; required for xlsx."))
 @click.pass_context
 def list_command(ctx, year: int | None, fmt: str, output: Path | None) -> None:
     """List the incoming register, by year and số đến.
@@ -258,9 +284,9 @@ def list_command(ctx, year: int | None, fmt: str, output: Path | None) -> None:
     found = incoming_entries(ws, year)
     if fmt == "xlsx":
         if output is None:
-            raise InputError("--format xlsx writes a file: give -o FILE.xlsx")
+            raise InputError(_("--format xlsx writes a file: give -o FILE.xlsx"))
         write_incoming_xlsx(found, output, year=year)
-        click.echo(f"Wrote {len(found)} entries to {output}", err=True)
+        click.echo(_("Wrote {count} entries to {output}").format(count=len(found), output=output), err=True)
         return
     if fmt == "json":
         text, encoding = json.dumps([e.as_dict() for e in found], ensure_ascii=False, indent=2) + "\n", "utf-8"
@@ -278,13 +304,13 @@ def list_command(ctx, year: int | None, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     write_atomic(output, text.encode(encoding))
-    click.echo(f"Wrote {len(found)} entries to {output}", err=True)
+    click.echo(_("Wrote {count} entries to {output}").format(count=len(found), output=output), err=True)
 
 
 @incoming.command("show")
 @click.argument("number", type=int)
-@click.option("--year", type=int, required=True, help="The year of the số đến.")
-@click.option("--json", "as_json", is_flag=True, help="Print the entry as JSON (with the Phụ lục VI fields).")
+@click.option("--year", type=int, required=True, help=N_("The year of the số đến."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the entry as JSON (with the Phụ lục VI fields)."))
 @click.pass_context
 def show(ctx, number: int, year: int, as_json: bool) -> None:
     """Show số đến NUMBER of --year: the document, its routing and the ĐẾN stamp.
@@ -327,12 +353,12 @@ def _actions() -> list[str]:
 
 @cli.command("log")
 @click.option("--doc", "doc_id", type=click.IntRange(min=1, max=2**63 - 1), metavar="ID",
-              help="Events on archive document ID (and the issue or arrival that brought it).")
-@click.option("--incoming", "incoming_number", type=int, metavar="N", help="Events on số đến N (with --year).")
-@click.option("--year", type=int, help="The year of --incoming.")
-@click.option("--dossier", metavar="CODE", help="Events on the hồ sơ CODE.")
-@click.option("--since", metavar="YYYY-MM-DD", help="From this day on (Vietnam time).")
-@click.option("--action", metavar="ACTION", help="Only this action, e.g. \"incoming add\" (see the README).")
+              help=N_("Events on archive document ID (and the issue or arrival that brought it)."))
+@click.option("--incoming", "incoming_number", type=int, metavar="N", help=N_("Events on số đến N (with --year)."))
+@click.option("--year", type=int, help=N_("The year of --incoming."))
+@click.option("--dossier", metavar="CODE", help=N_("Events on the hồ sơ CODE."))
+@click.option("--since", metavar="YYYY-MM-DD", help=N_("From this day on (Vietnam time)."))
+@click.option("--action", metavar="ACTION", help=N_("Only this action, e.g. \"incoming add\" (see the README)."))
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
 @click.pass_context
 def log(ctx, doc_id, incoming_number, year, dossier, since, action, fmt) -> None:
@@ -354,7 +380,7 @@ def log(ctx, doc_id, incoming_number, year, dossier, since, action, fmt) -> None
     from ..vietnamese import user_text
 
     if (incoming_number is None) != (year is None):
-        raise InputError("--incoming N and --year Y go together")
+        raise InputError(_("--incoming N and --year Y go together"))
     if dossier is not None:
         dossier = user_text(dossier, "--dossier")
     ws = get_workspace(ctx)
@@ -380,6 +406,6 @@ def log(ctx, doc_id, incoming_number, year, dossier, since, action, fmt) -> None
         click.echo(buf.getvalue(), nl=False)
         return
     if not found:
-        click.echo("No events.")
+        click.echo(_("No events."))
         return
     click.echo(_table(heads, [(*row[:4], _short(row[4], 70)) for row in rows]), nl=False)

@@ -10,6 +10,7 @@ import click
 
 from ..config import ENV_HOME, SERIES_POLICIES, init_workspace
 from ..errors import InputError
+from ..i18n import N_, _, ngettext
 # paperwork.register (sqlite3, decimal, csv…) is imported inside the commands that use
 # it: every command, `paperwork search` included, would otherwise pay for it at start-up.
 from . import cli, get_workspace
@@ -17,16 +18,16 @@ from . import cli, get_workspace
 
 @cli.command("init")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--agency-name", required=True, help='The issuing agency, e.g. "SỞ NỘI VỤ".')
-@click.option("--agency-code", required=True, help="Its abbreviation in ký hiệu, e.g. SNV.")
-@click.option("--parent", default=None, help='The parent agency (if any), e.g. "UBND TỈNH CÀ MAU".')
-@click.option("--place", required=True, help='The place in the date line, e.g. "Cà Mau".')
+@click.option("--agency-name", required=True, help=N_('The issuing agency, e.g. "SỞ NỘI VỤ".'))
+@click.option("--agency-code", required=True, help=N_("Its abbreviation in ký hiệu, e.g. SNV."))
+@click.option("--parent", default=None, help=N_('The parent agency (if any), e.g. "UBND TỈNH CÀ MAU".'))
+@click.option("--place", required=True, help=N_('The place in the date line, e.g. "Cà Mau".'))
 @click.option(
     "--series",
     type=click.Choice(SERIES_POLICIES),
     default="per-type",
     show_default=True,
-    help="Numbering: one series per type symbol, or one shared series for the agency.",
+    help=N_("Numbering: one series per type symbol, or one shared series for the agency."),
 )
 @click.pass_context
 def init_command(
@@ -58,12 +59,16 @@ def init_command(
         parent=parent,
         series=series,
     )
-    click.echo(f"Wrote {ws.profile_path}")
-    click.echo(f"  agency: {ws.agency.name} ({ws.agency.code}), {ws.agency.place}")
+    click.echo(_("Wrote {profile_path}").format(profile_path=ws.profile_path))
+    click.echo(_("  agency: {name} ({code}), {place}").format(
+        name=ws.agency.name, code=ws.agency.code, place=ws.agency.place
+    ))
     if ws.agency.parent:
-        click.echo(f"  parent: {ws.agency.parent}")
-    click.echo(f"  numbering: {ws.numbering.series} series, from 1 each calendar year")
-    click.echo(f"Created {ws.archive}")
+        click.echo(_("  parent: {parent}").format(parent=ws.agency.parent))
+    click.echo(_("  numbering: {series} series, from 1 each calendar year").format(
+        series=ws.numbering.series
+    ))
+    click.echo(_("Created {archive}").format(archive=ws.archive))
 
 
 @cli.group("register")
@@ -105,22 +110,22 @@ def _table(entries: list) -> str:
 
 
 @register_group.command("list")
-@click.option("--year", type=int, default=None, help="Only this calendar year (default: all years).")
-@click.option("--series", default=None, help="Only this series (a type symbol, e.g. QĐ).")
+@click.option("--year", type=int, default=None, help=N_("Only this calendar year (default: all years)."))
+@click.option("--series", default=None, help=N_("Only this series (a type symbol, e.g. QĐ)."))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(("table", "csv", "json", "xlsx")),
     default="table",
     show_default=True,
-    help="csv and xlsx have the ten columns of Decree 30, Phụ lục IV.",
+    help=N_("csv and xlsx have the ten columns of Decree 30, Phụ lục IV."),
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to FILE (atomically) instead of standard output; required for xlsx.",
+    help=N_("Write to FILE (atomically) instead of standard output; required for xlsx."),
 )
 @click.pass_context
 def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: str, output: Path | None) -> None:
@@ -144,9 +149,9 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
     entries = register.entries(year, series=series)
     if fmt == "xlsx":
         if output is None:
-            raise InputError("--format xlsx writes a file: give -o FILE.xlsx")
+            raise InputError(_("--format xlsx writes a file: give -o FILE.xlsx"))
         write_xlsx(entries, output, year=year)
-        click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
+        click.echo(_("Wrote {count} entries to {output}").format(count=len(entries), output=output), err=True)
         return
     if fmt == "json":
         text = json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2) + "\n"
@@ -161,7 +166,7 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
         click.echo(text, nl=False)
         return
     write_atomic(output, text.encode(encoding))
-    click.echo(f"Wrote {len(entries)} entries to {output}", err=True)
+    click.echo(_("Wrote {count} entries to {output}").format(count=len(entries), output=output), err=True)
 
 
 @register_group.command("recover")
@@ -181,16 +186,20 @@ def recover_command(ctx: click.Context) -> None:
 
     settled = Register.for_workspace(get_workspace(ctx)).recover()
     for e in settled:
-        click.echo(f"{e.number_symbol} of {e.year}: " + ("put in place" if e.status == "issued"
-                                                       else f"withdrawn: {e.void_reason}"))
-    click.echo(f"{len(settled)} entr{'y' if len(settled) == 1 else 'ies'} settled.")
+        if e.status == "issued":
+            click.echo(_("{number_symbol} of {year}: put in place").format(number_symbol=e.number_symbol, year=e.year))
+        else:
+            click.echo(_("{number_symbol} of {year}: withdrawn: {reason}").format(
+                number_symbol=e.number_symbol, year=e.year, reason=e.void_reason
+            ))
+    click.echo(ngettext("{count} entry settled.", "{count} entries settled.", len(settled)).format(count=len(settled)))
 
 
 @register_group.command("void")
 @click.argument("number", type=int)
-@click.option("--year", type=int, required=True, help="The calendar year of the number.")
-@click.option("--reason", required=True, help="Why the document is withdrawn (goes into Ghi chú).")
-@click.option("--series", default=None, help="The series (type symbol) when the number exists in several.")
+@click.option("--year", type=int, required=True, help=N_("The calendar year of the number."))
+@click.option("--reason", required=True, help=N_("Why the document is withdrawn (goes into Ghi chú)."))
+@click.option("--series", default=None, help=N_("The series (type symbol) when the number exists in several."))
 @click.pass_context
 def void_command(ctx: click.Context, number: int, year: int, reason: str, series: str | None) -> None:
     """Withdraw (thu hồi) an issued number: it stays in the register and is never reused.
@@ -204,5 +213,8 @@ def void_command(ctx: click.Context, number: int, year: int, reason: str, series
 
     register = Register.for_workspace(get_workspace(ctx))
     entry = register.void(year, number, reason, series=series)
-    click.echo(f"Withdrew {entry.number_symbol} of {entry.year} (series {entry.series}): {entry.void_reason}")
-    click.echo("The number stays in the register and will not be given out again.")
+    click.echo(_("Withdrew {number_symbol} of {year} (series {series}): {void_reason}").format(
+        number_symbol=entry.number_symbol, year=entry.year, series=entry.series,
+        void_reason=entry.void_reason
+    ))
+    click.echo(_("The number stays in the register and will not be given out again."))
