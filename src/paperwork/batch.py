@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .i18n import _
 from .inputs import SPREADSHEET_SUFFIXES, list_file, read_data, read_spreadsheet
 from .pipeline import Item, _merge
 
@@ -44,7 +45,7 @@ MANIFEST_KEYS = ("documents", "defaults", *ITEM_KEYS)
 
 def _mapping(value: Any, source: str, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InputError("must be a mapping of fields (name: value)", source=source, field=where)
+        raise InputError(_("must be a mapping of fields (name: value)"), source=source, field=where)
     return value
 
 
@@ -57,10 +58,12 @@ def _format_output(pattern: str, fields: Mapping[str, Any], source: str, where: 
     try:
         return string.Formatter().vformat(pattern, (), _RowFields(fields))
     except KeyError as e:
-        raise InputError(f"the output pattern names {{{e.args[0]}}}, which the row does not have",
+        raise InputError(_("the output pattern names {{{args}}}, which the row does not have").format(
+            args=e.args[0]
+        ),
                          source=source, field=where) from None
     except (ValueError, IndexError) as e:
-        raise InputError(f"bad output pattern: {e}", source=source, field=where) from None
+        raise InputError(_("bad output pattern: {error}").format(error=e), source=source, field=where) from None
 
 
 def read_manifest(path: Path) -> list[Item]:
@@ -75,21 +78,23 @@ def read_manifest(path: Path) -> list[Item]:
     raw = read_data(path)
     unknown = sorted(set(raw) - set(MANIFEST_KEYS))
     if unknown:
-        raise InputError(f"unknown key '{unknown[0]}' (a manifest has: {', '.join(MANIFEST_KEYS)})", source=src)
+        raise InputError(_("unknown key '{unknown}' (a manifest has: {MANIFEST_KEYS})").format(
+            unknown=unknown[0], MANIFEST_KEYS=', '.join(MANIFEST_KEYS)
+        ), source=src)
     defaults = dict(_mapping(raw.get("defaults") or {}, src, "defaults"))
     if "documents" in raw:
         if any(k in raw for k in ITEM_KEYS):
-            raise InputError("give either `documents:` or one `kind` with a `spreadsheet`, not both", source=src)
+            raise InputError(_("give either `documents:` or one `kind` with a `spreadsheet`, not both"), source=src)
         entries = raw["documents"]
         if not isinstance(entries, list) or not entries:
-            raise InputError("must be a non-empty list of documents", source=src, field="documents")
+            raise InputError(_("must be a non-empty list of documents"), source=src, field="documents")
         located = [(entry, f"documents[{i}]") for i, entry in enumerate(entries)]
     elif "kind" in raw:
         if "spreadsheet" not in raw:
-            raise InputError("a manifest without `documents:` names one `kind` and a `spreadsheet`", source=src)
+            raise InputError(_("a manifest without `documents:` names one `kind` and a `spreadsheet`"), source=src)
         located = [({k: raw[k] for k in ITEM_KEYS if k in raw}, "")]
     else:
-        raise InputError("list the documents under `documents:` (see `paperwork batch --help`)", source=src)
+        raise InputError(_("list the documents under `documents:` (see `paperwork batch --help`)"), source=src)
 
     items: list[Item] = []
     for entry, where in located:
@@ -111,28 +116,28 @@ def _expand(manifest: Path, entry: Any, where: str, defaults: dict, start: int) 
     at = f"{where}." if where else ""
     unknown = sorted(set(entry) - set(ITEM_KEYS))
     if unknown:
-        raise InputError(f"unknown key (an item has: {', '.join(ITEM_KEYS)})", source=src, field=at + unknown[0])
+        raise InputError(_("unknown key (an item has: {ITEM_KEYS})").format(ITEM_KEYS=', '.join(ITEM_KEYS)), source=src, field=at + unknown[0])
     kind = entry.get("kind")
     if not isinstance(kind, str) or not kind.strip():
-        raise InputError("field required (the document kind: see `paperwork kinds`)", source=src, field=at + "kind")
+        raise InputError(_("field required (the document kind: see `paperwork kinds`)"), source=src, field=at + "kind")
     sources = [k for k in ("input", "data") if k in entry]
     if len(sources) > 1:
-        raise InputError("give `input` or `data`, not both", source=src, field=where or None)
+        raise InputError(_("give `input` or `data`, not both"), source=src, field=where or None)
     if not sources and "spreadsheet" not in entry:
-        raise InputError("give `input: FILE`, `data: {…}` or `spreadsheet: FILE`", source=src, field=where or None)
+        raise InputError(_("give `input: FILE`, `data: {…}` or `spreadsheet: FILE`"), source=src, field=where or None)
     output = entry.get("output")
     if output is not None and (not isinstance(output, str) or not output.strip()):
-        raise InputError("must be a file name", source=src, field=at + "output")
+        raise InputError(_("must be a file name"), source=src, field=at + "output")
     name = entry.get("name")
     if name is not None and (not isinstance(name, str) or not name.strip()):
-        raise InputError("must be a name", source=src, field=at + "name")
+        raise InputError(_("must be a name"), source=src, field=at + "name")
     base = dict(
         kind=kind.strip(), base_dir=manifest.parent, defaults=defaults,
     )
     input_path = data = None
     if "input" in entry:
         if not isinstance(entry["input"], str):
-            raise InputError("must be a file name", source=src, field=at + "input")
+            raise InputError(_("must be a file name"), source=src, field=at + "input")
         input_path = list_file(manifest.parent, entry["input"], source=src, field=at + "input", what="the input file")
     if "data" in entry:
         data = _mapping(entry["data"], src, at + "data")
@@ -148,11 +153,11 @@ def _expand(manifest: Path, entry: Any, where: str, defaults: dict, start: int) 
 
     sheet_name = entry["spreadsheet"]
     if not isinstance(sheet_name, str) or not sheet_name.lower().endswith(SPREADSHEET_SUFFIXES):
-        raise InputError("must name a .xlsx or .csv file", source=src, field=at + "spreadsheet")
+        raise InputError(_("must name a .xlsx or .csv file"), source=src, field=at + "spreadsheet")
     sheet = list_file(manifest.parent, sheet_name, source=src, field=at + "spreadsheet")
     rows = read_spreadsheet(sheet)
     if not rows:
-        raise InputError("the spreadsheet has no rows under its header", source=str(sheet))
+        raise InputError(_("the spreadsheet has no rows under its header"), source=str(sheet))
     common: Mapping[str, Any] = data or {}
     if input_path is not None:
         common = read_data(input_path)
@@ -170,4 +175,6 @@ def _expand(manifest: Path, entry: Any, where: str, defaults: dict, start: int) 
 def _check_output(output: str, source: str, where: str) -> None:
     p = Path(output)
     if p.suffix.lower() != ".docx" or p.is_absolute() or ".." in p.parts:
-        raise InputError(f"'{output}' must be a .docx file name inside the output folder", source=source, field=where)
+        raise InputError(_("'{output}' must be a .docx file name inside the output folder").format(
+            output=output
+        ), source=source, field=where)

@@ -35,6 +35,7 @@ from pydantic import Field, model_validator
 from .config import Workspace
 from .files import write_atomic
 from .errors import PaperworkError
+from .i18n import _, translate_yaml_comments
 from .models import Agency, Model, Person, Signer, Text
 from .pipeline import BatchReport, Item, ItemResult, Renderer, _merge, default_jobs, plan, run
 
@@ -87,12 +88,13 @@ class ConferenceInput(Model):
     @model_validator(mode="after")
     def _host_is_member(self) -> ConferenceInput:
         if self.host.unit not in {m.unit for m in self.members}:
-            raise ValueError("host.unit: must be one of the members' units")
+            raise ValueError(_("host.unit: must be one of the members' units"))
         return self
 
 
 def example() -> str:
-    return resources.files("paperwork").joinpath("examples", "conference.yaml").read_text(encoding="utf-8")
+    text = resources.files("paperwork").joinpath("examples", "conference.yaml").read_text(encoding="utf-8")
+    return translate_yaml_comments(text)
 
 
 def load_conference(path: Path) -> ConferenceInput:
@@ -247,7 +249,9 @@ def build_pack(
                       manifest=path, strict=strict)
         report2 = run(ws, second, archive=archive, progress=progress, renderer=renderer)
     skipped = tuple(ItemResult(name, "certificate", out_dir / f"{name}.docx", "failed",
-                               failure=PaperworkError(f"the certificate cites its decision, but {why}"))
+                               failure=PaperworkError(_("the certificate cites its decision, but {why}").format(
+                                   why=why
+                               )))
                     for name, why in waiting.items())
     if progress is not None and skipped:
         progress(len(skipped))

@@ -19,12 +19,13 @@ from .archive.names import ENGINES
 from .errors import InputError, WorkspaceError
 from .files import discard, stage, write_atomic
 from .files import place as place_staged
+from .i18n import N_, _
 from .vietnamese import user_text
 
 PROFILE_NAME = "paperwork.toml"
 # The agency's abbreviation in every ký hiệu (QĐ-SNV): capitals and digits joined by '-'.
 AGENCY_CODE = re.compile(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
-AGENCY_CODE_RULE = "must be capital letters and digits joined by '-', e.g. SNV or SNV-TĐKT"
+AGENCY_CODE_RULE = N_("must be capital letters and digits joined by '-', e.g. SNV or SNV-TĐKT")
 ENV_HOME = "PAPERWORK_HOME"
 SERIES_POLICIES = ("per-type", "shared")
 
@@ -124,7 +125,7 @@ def find_workspace(
 def load_workspace(root: Path, *, required: bool = False) -> Workspace:
     root = root.expanduser().resolve()
     if not root.is_dir():
-        raise InputError("workspace folder does not exist", source=str(root))
+        raise InputError(_("workspace folder does not exist"), source=str(root))
     path = root / PROFILE_NAME
     if not path.is_file():
         # A folder named explicitly but never initialised still works as an
@@ -133,7 +134,9 @@ def load_workspace(root: Path, *, required: bool = False) -> Workspace:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise WorkspaceError(f"{path}: cannot read the workspace profile: {e}") from e
+        raise WorkspaceError(_("{path}: cannot read the workspace profile: {error}").format(
+            path=path, error=e
+        )) from e
     return _from_mapping(root, path, data)
 
 
@@ -141,7 +144,7 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
     def table(name: str) -> Mapping[str, object]:
         value = data.get(name, {})
         if not isinstance(value, Mapping):
-            raise InputError("must be a table", source=str(path), field=name)
+            raise InputError(_("must be a table"), source=str(path), field=name)
         return value
 
     def text(tbl: Mapping[str, object], section: str, key: str) -> str | None:
@@ -149,7 +152,7 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
         if value is None:
             return None
         if not isinstance(value, str):
-            raise InputError("must be a string", source=str(path), field=f"{section}.{key}")
+            raise InputError(_("must be a string"), source=str(path), field=f"{section}.{key}")
         return value
 
     def agency_text(tbl: Mapping[str, object], key: str) -> str | None:
@@ -168,16 +171,16 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
     series = text(numbering_t, "numbering", "series") or "per-type"
     if series not in SERIES_POLICIES:
         raise InputError(
-            f"must be one of {', '.join(SERIES_POLICIES)}", source=str(path), field="numbering.series"
+            _("must be one of {SERIES_POLICIES}").format(SERIES_POLICIES=', '.join(SERIES_POLICIES)), source=str(path), field="numbering.series"
         )
     number_covenant = numbering_t.get("number_covenant", False)
     if not isinstance(number_covenant, bool):
-        raise InputError("must be true or false", source=str(path), field="numbering.number_covenant")
+        raise InputError(_("must be true or false"), source=str(path), field="numbering.number_covenant")
     archive_t = table("archive")
     archive_path = text(archive_t, "archive", "path")
     engine = text(archive_t, "archive", "engine") or "whoosh"
     if engine not in ENGINES:
-        raise InputError(f"must be one of {', '.join(ENGINES)}", source=str(path), field="archive.engine")
+        raise InputError(_("must be one of {ENGINES}").format(ENGINES=', '.join(ENGINES)), source=str(path), field="archive.engine")
     archive_dir = (root / archive_path).resolve() if archive_path else None
     return Workspace(
         root=root,
@@ -196,20 +199,20 @@ def _from_mapping(root: Path, path: Path, data: Mapping[str, object]) -> Workspa
 def _flag(path: Path, tbl: Mapping[str, object], section: str, key: str) -> bool:
     value = tbl.get(key, False)
     if not isinstance(value, bool):
-        raise InputError("must be true or false", source=str(path), field=f"{section}.{key}")
+        raise InputError(_("must be true or false"), source=str(path), field=f"{section}.{key}")
     return value
 
 
 def _ocr_settings(path: Path, tbl: Mapping[str, object]) -> dict[str, object]:
     timeout = tbl.get("page_timeout", 120.0)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise InputError("must be a positive number of seconds", source=str(path), field="ocr.page_timeout")
+        raise InputError(_("must be a positive number of seconds"), source=str(path), field="ocr.page_timeout")
     jobs = tbl.get("jobs")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise InputError("must be a whole number, at least 1", source=str(path), field="ocr.jobs")
+        raise InputError(_("must be a whole number, at least 1"), source=str(path), field="ocr.jobs")
     workers = tbl.get("workers")
     if workers is not None and (not isinstance(workers, str) or not workers.startswith(("redis://", "rediss://"))):
-        raise InputError("must be a broker URL, redis://HOST:PORT/DB", source=str(path), field="ocr.workers")
+        raise InputError(_("must be a broker URL, redis://HOST:PORT/DB"), source=str(path), field="ocr.workers")
     return {"ocr_page_timeout": float(timeout), "ocr_jobs": jobs, "ocr_workers": workers}
 
 
@@ -223,12 +226,14 @@ def set_engine(ws: Workspace, engine: str) -> Workspace:
     Only that line changes; comments and the rest of the file stay as written.
     """
     if engine not in ENGINES:
-        raise InputError(f"must be one of {', '.join(ENGINES)}", field="archive.engine")
+        raise InputError(_("must be one of {ENGINES}").format(ENGINES=', '.join(ENGINES)), field="archive.engine")
     path = ws.profile_path or ws.root / PROFILE_NAME
     try:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
     except OSError as e:
-        raise WorkspaceError(f"{path}: cannot read the workspace profile: {e}") from e
+        raise WorkspaceError(_("{path}: cannot read the workspace profile: {error}").format(
+            path=path, error=e
+        )) from e
     value = _toml_str(engine)
     headers = list(_TABLE_HEADER.finditer(text))
     archive = next((i for i, m in enumerate(headers) if m.group(1) == "archive"), None)
@@ -249,7 +254,7 @@ def set_engine(ws: Workspace, engine: str) -> Workspace:
 
 def _code(path: Path, code: str | None) -> str | None:
     if code is not None and not AGENCY_CODE.fullmatch(code):
-        raise InputError(AGENCY_CODE_RULE, source=str(path), field="agency.code")
+        raise InputError(_(AGENCY_CODE_RULE), source=str(path), field="agency.code")
     return code
 
 
@@ -279,14 +284,16 @@ def init_workspace(
     place_name = user_text(place, "--place")
     parent = user_text(parent, "--parent") if parent else None
     if not isinstance(agency_code, str) or not AGENCY_CODE.fullmatch(agency_code):
-        raise InputError(f"{agency_code!r} {AGENCY_CODE_RULE}", field="--agency-code")
+        raise InputError(f"{agency_code!r} {_(AGENCY_CODE_RULE)}", field="--agency-code")
     if series not in SERIES_POLICIES:
-        raise InputError(f"must be one of {', '.join(SERIES_POLICIES)}", field="--series")
+        raise InputError(_("must be one of {SERIES_POLICIES}").format(
+            SERIES_POLICIES=', '.join(SERIES_POLICIES)
+        ), field="--series")
     archive_path = user_text(archive_path, "archive_path")
     root = root.expanduser().resolve()
     path = root / PROFILE_NAME
     if path.exists():
-        raise InputError("a workspace profile already exists here", source=str(path))
+        raise InputError(_("a workspace profile already exists here"), source=str(path))
     lines = [
         "# paperwork workspace profile: the agency, numbering policy and archive.",
         "[agency]",
@@ -312,17 +319,21 @@ def init_workspace(
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise WorkspaceError(f"{root}: cannot create the workspace folder: {e.strerror or e}") from e
+        raise WorkspaceError(_("{root}: cannot create the workspace folder: {value}").format(
+            root=root, value=e.strerror or e
+        )) from e
     staged = stage(path, "\n".join(lines).encode("utf-8"))
     try:
         # Read back exactly what will be placed: a profile that would not load is never left behind.
         ws = _from_mapping(root, path, _read_back(staged, path))
         ws.archive.mkdir(parents=True, exist_ok=True)
         if path.exists():  # another init won the race meanwhile
-            raise InputError("a workspace profile already exists here", source=str(path))
+            raise InputError(_("a workspace profile already exists here"), source=str(path))
     except OSError as e:
         discard(staged)
-        raise WorkspaceError(f"{root}: cannot create the archive folder: {e.strerror or e}") from e
+        raise WorkspaceError(_("{root}: cannot create the archive folder: {value}").format(
+            root=root, value=e.strerror or e
+        )) from e
     except BaseException:
         discard(staged)
         raise
@@ -339,4 +350,6 @@ def _read_back(staged: Path, path: Path) -> dict[str, object]:
     try:
         return tomllib.loads(staged.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise WorkspaceError(f"{path}: the profile would not read back ({e}); nothing written") from e
+        raise WorkspaceError(_("{path}: the profile would not read back ({error}); nothing written").format(
+            path=path, error=e
+        )) from e

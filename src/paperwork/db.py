@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ArchiveError, CatalogMissingError, NoWorkspaceError
+from .i18n import N_, _
 
 # Seconds a writer waits for another before "busy"; PAPERWORK_BUSY_TIMEOUT sets it (the
 # concurrency test sets 1 s: a command that had to wait longer for a lock would fail).
@@ -38,7 +39,7 @@ def missing_message(path: Path) -> str:
     )
 
 
-INIT_HINT = "run `paperwork init DIR --agency-name … --agency-code … --place …` first"
+INIT_HINT = N_("run `paperwork init DIR --agency-name … --agency-code … --place …` first")
 
 
 def explain(e: sqlite3.Error, path: Path) -> str:
@@ -61,7 +62,9 @@ def require(path: Path, *, initialised: bool, root: Path) -> None:
         _refuse_damaged(path)
         return
     if not initialised:
-        raise NoWorkspaceError(f"no workspace here ({root}): {INIT_HINT}")
+        raise NoWorkspaceError(_("no workspace here ({root}): {INIT_HINT}").format(
+            root=root, INIT_HINT=_(INIT_HINT)
+        ))
     raise CatalogMissingError(missing_message(path))
 
 
@@ -69,15 +72,15 @@ def _refuse_damaged(path: Path) -> None:
     damaged = damaged_marker(path)
     if damaged.exists():
         raise ArchiveError(
-            f"{path} failed its integrity check (`paperwork archive verify`): it accepts no writes;"
-            f" restore it from a backup, then remove {damaged.name}"
+            _("{path} failed its integrity check (`paperwork archive verify`): it accepts no writes; "
+              "restore it from a backup, then remove {name}").format(path=path, name=damaged.name)
         )
 
 
 def create(path: Path) -> None:
     """Make a new, empty catalog (WAL); refuse if one is there."""
     if path.exists():
-        raise ArchiveError(f"{path}: a catalog is already there; it is left as it is")
+        raise ArchiveError(_("{path}: a catalog is already there; it is left as it is").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     connect(path, create=True).close()
 
@@ -94,7 +97,9 @@ def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S, create: bool = False
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as e:
-        raise ArchiveError(f"{path}: cannot open the catalog: {explain(e, path)}") from e
+        raise ArchiveError(_("{path}: cannot open the catalog: {explain}").format(
+            path=path, explain=explain(e, path)
+        )) from e
     return conn
 
 
@@ -108,7 +113,9 @@ def connect_read(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Conn
         conn.row_factory = sqlite3.Row
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.DatabaseError as e:
-        raise ArchiveError(f"{path}: cannot read the catalog: {explain(e, path)}") from e
+        raise ArchiveError(_("{path}: cannot read the catalog: {explain}").format(
+            path=path, explain=explain(e, path)
+        )) from e
     return conn
 
 

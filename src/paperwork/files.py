@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError, PaperworkError
+from .i18n import _
 
 __all__ = [
     "check_target", "discard", "discard_leftovers", "leftovers", "pid_alive", "place", "sha256_file", "stage",
@@ -46,14 +47,14 @@ def _umask() -> int:
 
 def os_error(path: Path, e: OSError) -> PaperworkError:
     """One line naming the path and the cause."""
-    return PaperworkError(f"{path}: cannot write: {e.strerror or e}")
+    return PaperworkError(_("{path}: cannot write: {value}").format(path=path, value=e.strerror or e))
 
 
 def check_target(path: Path) -> None:
     """Refuse a target that exists but is not a regular file (or a link to one)."""
     path = Path(path)
     if path.parent.exists() and not path.parent.is_dir():
-        raise InputError(f"cannot write: {path.parent} is a file, not a folder", source=str(path))
+        raise InputError(_("cannot write: {parent} is a file, not a folder").format(parent=path.parent), source=str(path))
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -61,9 +62,9 @@ def check_target(path: Path) -> None:
     except OSError as e:
         raise os_error(path, e) from e
     if stat.S_ISDIR(st.st_mode):
-        raise InputError("cannot write: it is a folder", source=str(path))
+        raise InputError(_("cannot write: it is a folder"), source=str(path))
     if not stat.S_ISREG(st.st_mode):
-        raise InputError("cannot write: it is not a regular file (a device, FIFO or socket)", source=str(path))
+        raise InputError(_("cannot write: it is not a regular file (a device, FIFO or socket)"), source=str(path))
 
 
 def stage_with(path: Path, write: Callable[[Path], None], *, owner: int | None = None) -> Path:

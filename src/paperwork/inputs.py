@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import InputError
+from .i18n import N_, _, ngettext
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,21 +64,23 @@ class _Refused(Exception):
 
 def _check_stat(st: os.stat_result, name: str, limit: int, what: str) -> None:
     if stat.S_ISDIR(st.st_mode):
-        raise InputError("is a folder, not a file", source=name)
+        raise InputError(_("is a folder, not a file"), source=name)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError("not a regular file (a device, FIFO or socket): refused", source=name)
+        raise InputError(_("not a regular file (a device, FIFO or socket): refused"), source=name)
     if st.st_size > limit:
         raise _too_large(name, limit, what)
 
 
 def _too_large(name: str, limit: int, what: str) -> InputError:
-    return InputError(f"larger than the {limit // 2**20} MB {what} may have: refused", source=name)
+    return InputError(_("larger than the {value} MB {what} may have: refused").format(
+        value=limit // 2**20, what=what
+    ), source=name)
 
 
 def _os_error(name: str, e: OSError) -> InputError:
     if isinstance(e, FileNotFoundError):
-        return InputError("no such file", source=name)
-    return InputError(f"cannot read: {e.strerror or e}", source=name)
+        return InputError(_("no such file"), source=name)
+    return InputError(_("cannot read: {value}").format(value=e.strerror or e), source=name)
 
 
 def _check_regular(path: Path, limit: int, what: str) -> None:
@@ -287,9 +290,9 @@ def parse_text(text: str, *, source: str, fmt: str) -> Any:
             try:
                 return json.loads(text)
             except json.JSONDecodeError as e:
-                raise InputError(f"line {e.lineno}: invalid JSON: {e.msg}", source=source) from None
+                raise InputError(_("line {lineno}: invalid JSON: {msg}").format(lineno=e.lineno, msg=e.msg), source=source) from None
             except ValueError:  # int() refuses more than 4300 digits
-                raise InputError("invalid JSON: a number has more than 4300 digits", source=source) from None
+                raise InputError(_("invalid JSON: a number has more than 4300 digits"), source=source) from None
         return _load_yaml(text, source)
     except _Refused as e:
         raise InputError(str(e), source=source) from None
@@ -305,9 +308,9 @@ def _load_yaml(text: str, source: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
+        where = _("line {line}: ").format(line=mark.line + 1) if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise InputError(f"{where}invalid YAML: {problem}", source=source) from None
+        raise InputError(_("{where}invalid YAML: {problem}").format(where=where, problem=problem), source=source) from None
 
 
 def read_data(path: Path) -> dict[str, Any]:
@@ -319,16 +322,16 @@ def read_data(path: Path) -> dict[str, Any]:
     _check_regular(path, MAX_INPUT_BYTES, "an input file")
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        raise InputError("unsupported input format (use .yaml, .yml or .json)", source=name)
+        raise InputError(_("unsupported input format (use .yaml, .yml or .json)"), source=name)
     raw = _read_regular(path, MAX_INPUT_BYTES, "an input file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text (byte {e.start})", source=name) from None
+        raise InputError(_("not UTF-8 text (byte {start})").format(start=e.start), source=name) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
     data = parse_text(text, source=name, fmt="json" if suffix == ".json" else "yaml")
     if not isinstance(data, dict):
-        raise InputError("the file must hold a mapping of fields (name: value)", source=name)
+        raise InputError(_("the file must hold a mapping of fields (name: value)"), source=name)
     return data
 
 
@@ -345,7 +348,9 @@ def list_file(base_dir: Path, name: str, *, source: str, field: str, what: str =
     folder = base_dir.resolve()
     target = (folder / name).resolve()
     if not target.is_relative_to(folder):
-        raise InputError(f"{what} must be inside the input's folder ({folder}): refused", source=source, field=field)
+        raise InputError(_("{what} must be inside the input's folder ({folder}): refused").format(
+            what=what, folder=folder
+        ), source=source, field=field)
     return target
 
 
@@ -355,12 +360,12 @@ def read_spreadsheet(path: Path) -> list[dict[str, Any]]:
     raw = _read_regular(path, MAX_SHEET_BYTES, "a spreadsheet")
     rows = _csv_rows(raw, name) if path.suffix.lower() == ".csv" else _xlsx_rows(raw, name)
     if not rows:
-        raise InputError("the spreadsheet is empty (the first row must name the fields)", source=name)
+        raise InputError(_("the spreadsheet is empty (the first row must name the fields)"), source=name)
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     header += [""] * (max(map(len, rows)) - len(header))
     for col, h in enumerate(header, start=1):
         if not h and any(len(r) >= col and _present(r[col - 1]) for r in rows[1:]):
-            raise InputError(f"column {col} has values but no field name in the first row", source=name)
+            raise InputError(_("column {col} has values but no field name in the first row").format(col=col), source=name)
     records = []
     for row in rows[1:]:
         record: dict[str, Any] = {}
@@ -373,14 +378,16 @@ def read_spreadsheet(path: Path) -> list[dict[str, Any]]:
 
 
 def _too_many(name: str) -> InputError:
-    return InputError(f"more than {MAX_SHEET_ROWS:,} rows or {MAX_SHEET_CELLS:,} cells: refused", source=name)
+    return InputError(_("more than {MAX_SHEET_ROWS:,} rows or {MAX_SHEET_CELLS:,} cells: refused").format(
+        MAX_SHEET_ROWS=MAX_SHEET_ROWS, MAX_SHEET_CELLS=MAX_SHEET_CELLS
+    ), source=name)
 
 
 def _csv_rows(raw: bytes, name: str) -> list[list[Any]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text (save the CSV as UTF-8)", source=name) from None
+        raise InputError(_("not UTF-8 text (save the CSV as UTF-8)"), source=name) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[list[Any]] = []
     try:
@@ -389,7 +396,7 @@ def _csv_rows(raw: bytes, name: str) -> list[list[Any]]:
             if len(rows) > MAX_SHEET_ROWS + 1:
                 raise _too_many(name)
     except csv.Error as e:
-        raise InputError(f"line {reader.line_num}: invalid CSV: {e}", source=name) from None
+        raise InputError(_("line {line_num}: invalid CSV: {error}").format(line_num=reader.line_num, error=e), source=name) from None
     return rows
 
 
@@ -402,13 +409,15 @@ def _xlsx_rows(raw: bytes, name: str) -> list[list[Any]]:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             unpacked = sum(info.file_size for info in z.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as e:
-        raise InputError(f"cannot read the workbook: {e}", source=name) from None
+        raise InputError(_("cannot read the workbook: {error}").format(error=e), source=name) from None
     if unpacked > MAX_SHEET_UNPACKED:
-        raise InputError(f"unpacks to more than {MAX_SHEET_UNPACKED // 2**20} MB: refused", source=name)
+        raise InputError(_("unpacks to more than {value} MB: refused").format(
+            value=MAX_SHEET_UNPACKED // 2**20
+        ), source=name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many unrelated types for a bad file
-        raise InputError(f"cannot read the workbook: {e}", source=name) from None
+        raise InputError(_("cannot read the workbook: {error}").format(error=e), source=name) from None
     rows: list[list[Any]] = []
     cells = 0
     try:
@@ -423,7 +432,7 @@ def _xlsx_rows(raw: bytes, name: str) -> list[list[Any]]:
     except InputError:
         raise
     except Exception as e:  # a sheet's XML is parsed while iterating
-        raise InputError(f"cannot read the workbook: {e}", source=name) from None
+        raise InputError(_("cannot read the workbook: {error}").format(error=e), source=name) from None
     finally:
         book.close()
     return rows
@@ -483,15 +492,57 @@ def _is_list_field(model: type[BaseModel], key: str) -> bool:
 
 
 _MESSAGES = {
-    "missing": "field required",
-    "extra_forbidden": "unknown field",
+    "missing": N_("field required"),
+    "extra_forbidden": N_("unknown field"),
 }
+
+# Pydantic's own messages (English), by error type, so the catalogue can translate them;
+# used only when the English template gives pydantic's very message.
+_PYDANTIC_MESSAGES = {
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "decimal_parsing": N_("Input should be a valid decimal"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "date_type": N_("Input should be a valid date"),
+    "date_from_datetime_inexact": N_("Datetimes provided to dates should have zero time - e.g. be exact dates"),
+    "datetime_type": N_("Input should be a valid datetime"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "model_attributes_type": N_("Input should be a valid dictionary or object to extract fields from"),
+    "literal_error": N_("Input should be {expected}"),
+    "enum": N_("Input should be {expected}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+}
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    """Pydantic's message of one error, through the catalogue when its type is known."""
+    template = _PYDANTIC_MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"]
+    context = error.get("ctx") or {}
+    try:
+        if template.format(**context) != error["msg"]:
+            return error["msg"]
+        return _(template).format(**context)
+    except (KeyError, IndexError, ValueError):
+        return error["msg"]
 
 
 def _input_error(err: ValidationError, source: str, sheets: Mapping[str, Path]) -> InputError:
     first = err.errors(include_url=False)[0]
     loc = list(first["loc"])
-    message = _MESSAGES.get(first["type"]) or first["msg"]
+    message = _(_MESSAGES[first["type"]]) if first["type"] in _MESSAGES else _pydantic_message(first)
     message = re.sub(r"^(Value error|Assertion failed), ", "", message)
     if not loc:
         # A model-level check names its own field: "head: must be one of …".
@@ -501,7 +552,7 @@ def _input_error(err: ValidationError, source: str, sheets: Mapping[str, Path]) 
     message = message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
     more = err.error_count() - 1
     if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        message += ngettext(" (and {count} more problem)", " (and {count} more problems)", more).format(count=more)
     if loc and loc[0] in sheets and len(loc) >= 2 and isinstance(loc[1], int):
         sheet_source = f"{sheets[loc[0]]}: row {loc[1] + 2}"
         return InputError(message, source=sheet_source, field=_path(loc[2:]) or None)

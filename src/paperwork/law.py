@@ -47,6 +47,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from .errors import InputError
+from .i18n import _
 from .tomlread import TomlReader
 
 __all__ = [
@@ -200,18 +201,24 @@ class LegalTable:
         """
         if doc.in_force(on):
             return None
-        unconfirmed = "" if doc.confirmed else " (this date is not confirmed: check the official text)"
-        label = doc.label + (f" (amended by {_and(a.number for a in amended)})" if amended else "")
+        unconfirmed = "" if doc.confirmed else _(" (this date is not confirmed: check the official text)")
+        label = doc.label + (
+            _(" (amended by {numbers})").format(numbers=_and(a.number for a in amended)) if amended else ""
+        )
         if on < doc.effective:
             instead = self._predecessors(doc, on)
-            message = f"{path}: {label} takes effect on {_fmt(doc.effective)}, after {what} {_fmt(on)}"
-            message += (f"; cite {instead}" if instead else "") + unconfirmed
+            message = f"{path}: " + _("{label} takes effect on {effective}, after {what} {date}").format(
+                label=label, effective=_fmt(doc.effective), what=what, date=_fmt(on)
+            )
+            message += (_("; cite {instead}").format(instead=instead) if instead else "") + unconfirmed
             return LegalWarning(path, doc.formal, message, doc.effective, doc.expired, doc.replaced_by,
                                 doc.number, "not_yet", instead, doc.confirmed)
         assert doc.expired is not None
         successor, instead = self._successor(doc, on)
-        when = f"before {what} {_fmt(on)}" if on > doc.expired else what
-        message = f"{path}: {label} expired on {_fmt(doc.expired)}, {when}"
+        when = _("before {what} {date}").format(what=what, date=_fmt(on)) if on > doc.expired else what
+        message = f"{path}: " + _("{label} expired on {expired}, {when}").format(
+            label=label, expired=_fmt(doc.expired), when=when
+        )
         message += (f"; {successor}" if successor else "") + unconfirmed
         return LegalWarning(path, doc.formal, message, doc.effective, doc.expired, doc.replaced_by,
                             doc.number, "expired", instead, doc.confirmed)
@@ -221,7 +228,7 @@ class LegalTable:
         if not doc.cited_as:
             return doc.label
         years = sorted(a.signed.year for a in self.amendments_of(doc) if a.in_force(on))
-        amended = f", amended {_and(str(y) for y in years)}" if years else ""
+        amended = _(", amended {years}").format(years=_and(str(y) for y in years)) if years else ""
         return f"{doc.name} {doc.signed.year} ({doc.number}{amended})"
 
     def _predecessors(self, doc: LegalDocument, on: dt.date) -> str | None:
@@ -236,17 +243,19 @@ class LegalTable:
             return None, None
         if first.in_force(on):
             cite = self.citation(first, on)
-            return f"replaced by {cite}", cite
+            return _("replaced by {cite}").format(cite=cite), cite
         if on < first.effective:
-            return f"replaced by {first.label} from {_fmt(first.effective)}", None
+            return _("replaced by {label} from {effective}").format(
+                label=first.label, effective=_fmt(first.effective)
+            ), None
         seen, current = {first.key}, self.get(first.replaced_by)
         while current is not None and not current.in_force(on) and current.key not in seen:
             seen.add(current.key)
             current = self.get(current.replaced_by)
         if current is not None and current.in_force(on):
             cite = self.citation(current, on)
-            return f"replaced by {first.label}, itself replaced: cite {cite}", cite
-        return f"replaced by {first.label}", None
+            return _("replaced by {label}, itself replaced: cite {cite}").format(label=first.label, cite=cite), cite
+        return _("replaced by {label}").format(label=first.label), None
 
 
 def _and(items: Iterable[str]) -> str:
@@ -254,7 +263,7 @@ def _and(items: Iterable[str]) -> str:
     items = list(items)
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _pick(candidates: Sequence[LegalDocument], dates: list[dt.date], years: list[int]) -> list[LegalDocument]:
@@ -415,7 +424,7 @@ def warnings_for(
     day = getattr(doc, "date", None)
     if isinstance(day, dt.datetime):
         day = day.date()
-    what = "the document's date" if isinstance(day, dt.date) else "today's date"
+    what = _("the document's date") if isinstance(day, dt.date) else _("today's date")
     on = day if isinstance(day, dt.date) else (today or dt.date.today())
     table = table or legal_table(overrides)
     warnings: list[LegalWarning] = []
@@ -430,7 +439,7 @@ def is_strict(overrides: Mapping[str, object] | None = None, *, source: str | No
     """``[law] strict``: whether the workspace wants a căn cứ not in force refused (default false)."""
     value = (overrides or {}).get("strict", False)
     if not isinstance(value, bool):
-        raise InputError("must be true or false", source=source, field="law.strict")
+        raise InputError(_("must be true or false"), source=source, field="law.strict")
     return value
 
 
@@ -446,13 +455,13 @@ class _Reader(TomlReader):
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, "must be a non-empty string")
+            raise self.fail(path, _("must be a non-empty string"))
         return _clean(value)
 
     def number(self, value: object, path: str) -> str | None:
         text = self.text(value, path)
         if text is not None and symbol_key(text) is None:
-            raise self.fail(path, "must be a number and symbol, e.g. 98/2023/NĐ-CP")
+            raise self.fail(path, _("must be a number and symbol, e.g. 98/2023/NĐ-CP"))
         return text
 
     def document(self, raw: object, path: str, *, base: LegalDocument | None = None, number: str | None = None,
@@ -462,16 +471,16 @@ class _Reader(TomlReader):
         t = self.table(raw, path, allowed)
         number = number or self.number(t.get("number"), f"{path}.number")
         if number is None:
-            raise self.fail(f"{path}.number", "field required")
+            raise self.fail(f"{path}.number", _("field required"))
         kind = self.text(t.get("type"), f"{path}.type")
         if kind is not None and kind not in TYPES:
-            raise self.fail(f"{path}.type", f"must be one of {', '.join(TYPES)}")
+            raise self.fail(f"{path}.type", _("must be one of {TYPES}").format(TYPES=', '.join(TYPES)))
         cited = t.get("cited_as")
         if cited is not None and not (isinstance(cited, list) and all(isinstance(c, str) and c.strip() for c in cited)):
-            raise self.fail(f"{path}.cited_as", "must be a list of names, e.g. [\"Luật Lưu trữ\"]")
+            raise self.fail(f"{path}.cited_as", _("must be a list of names, e.g. [\"Luật Lưu trữ\"]"))
         confirmed = t.get("confirmed")
         if confirmed is not None and not isinstance(confirmed, bool):
-            raise self.fail(f"{path}.confirmed", "must be true or false")
+            raise self.fail(f"{path}.confirmed", _("must be true or false"))
         given: dict[str, Any] = {
             "type": kind,
             "issuer": self.text(t.get("issuer"), f"{path}.issuer"),
@@ -493,11 +502,11 @@ class _Reader(TomlReader):
         else:
             for required in ("type", "signed", "effective"):
                 if required not in given:
-                    raise self.fail(f"{path}.{required}", "field required")
+                    raise self.fail(f"{path}.{required}", _("field required"))
             if default_confirmed is None and "confirmed" not in given:
-                raise self.fail(f"{path}.confirmed", "field required (true, or false with a note)")
+                raise self.fail(f"{path}.confirmed", _("field required (true, or false with a note)"))
             if "source" not in given and default_source is None:
-                raise self.fail(f"{path}.source", "field required (where the dates were read)")
+                raise self.fail(f"{path}.source", _("field required (where the dates were read)"))
             doc = LegalDocument(
                 number=number,
                 type=given["type"],
@@ -515,9 +524,9 @@ class _Reader(TomlReader):
                 note=given.get("note", ""),
             )
         if doc.effective < doc.signed:
-            raise self.fail(f"{path}.effective", "must not be before `signed`")
+            raise self.fail(f"{path}.effective", _("must not be before `signed`"))
         if doc.expired is not None and doc.expired <= doc.effective:
-            raise self.fail(f"{path}.expired", "must be after `effective` (the first day no longer in force)")
+            raise self.fail(f"{path}.expired", _("must be after `effective` (the first day no longer in force)"))
         return doc
 
     def links(self, docs: Sequence[LegalDocument], paths: Mapping[str, str]) -> None:
@@ -529,10 +538,11 @@ class _Reader(TomlReader):
                     continue
                 key = symbol_key(target)
                 if key == d.key:
-                    raise self.fail(f"{paths[d.key]}.{name}", "must name another document")
+                    raise self.fail(f"{paths[d.key]}.{name}", _("must name another document"))
                 if key not in keys:
                     raise self.fail(f"{paths[d.key]}.{name}",
-                                    f"'{target}' is not in the legal documents table; add it or correct the number")
+                                    _("'{target}' is not in the legal documents table; add it or "
+                                      "correct the number").format(target=target))
 
 
 @lru_cache(maxsize=1)
@@ -543,13 +553,13 @@ def shipped_table() -> LegalTable:
     data = r.table(tomllib.loads(text), "", ("document",))
     raw = data.get("document", [])
     if not isinstance(raw, list):
-        raise r.fail("document", "must be a list of tables ([[document]])")
+        raise r.fail("document", _("must be a list of tables ([[document]])"))
     docs: dict[str, LegalDocument] = {}
     paths: dict[str, str] = {}
     for i, entry in enumerate(raw):
         doc = r.document(entry, f"document[{i}]")
         if doc.key in docs:
-            raise r.fail(f"document[{i}].number", f"'{doc.number}' is listed twice")
+            raise r.fail(f"document[{i}].number", _("'{number}' is listed twice").format(number=doc.number))
         docs[doc.key], paths[doc.key] = doc, f"document[{i}]"
     r.links(list(docs.values()), paths)
     return LegalTable(tuple(docs.values()))
@@ -576,7 +586,7 @@ def legal_table(overrides: Mapping[str, object] | None = None, *, source: str | 
         path = f'law.documents."{number}"'
         key = symbol_key(str(number))
         if key is None:
-            raise r.fail(path, "must be keyed by a number and symbol, e.g. \"98/2023/NĐ-CP\"")
+            raise r.fail(path, _("must be keyed by a number and symbol, e.g. \"98/2023/NĐ-CP\""))
         docs[key] = r.document(raw, path, base=docs.get(key), number=_clean(str(number)),
                                default_source=label, default_confirmed=True)
         paths[key] = path

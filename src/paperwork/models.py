@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .config import AGENCY_CODE, AGENCY_CODE_RULE
+from .i18n import _
 from .vietnamese import clean_text  # the one rule for typed text, shared with the CLI and profile
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
@@ -22,14 +23,16 @@ AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 
 def _agency_code(value: str) -> str:
     if not AGENCY_CODE.fullmatch(value):
-        raise ValueError(AGENCY_CODE_RULE)
+        raise ValueError(_(AGENCY_CODE_RULE))
     return value
 
 
 def _authority(value: str) -> str:
     head = value.split(" ", 1)[0].upper()
     if head not in AUTHORITY_PREFIXES:
-        raise ValueError(f"must start with one of {' '.join(AUTHORITY_PREFIXES)} (e.g. KT. GIÁM ĐỐC)")
+        raise ValueError(_("must start with one of {AUTHORITY_PREFIXES} (e.g. KT. GIÁM ĐỐC)").format(
+            AUTHORITY_PREFIXES=' '.join(AUTHORITY_PREFIXES)
+        ))
     return value
 
 
@@ -132,9 +135,9 @@ class CovenantInput(DocumentInput):
     def _head_is_member(self) -> CovenantInput:
         units = {m.unit for m in self.members}
         if self.head not in units:
-            raise ValueError("head: must be one of the members' units")
+            raise ValueError(_("head: must be one of the members' units"))
         if self.deputy is not None and self.deputy not in units:
-            raise ValueError("deputy: must be one of the members' units")
+            raise ValueError(_("deputy: must be one of the members' units"))
         return self
 
 
@@ -165,9 +168,9 @@ class Election(Model):
     @model_validator(mode="after")
     def _votes_fit(self) -> Election:
         if (self.votes is None) != (self.total is None):
-            raise ValueError("votes and total: give both or neither")
+            raise ValueError(_("votes and total: give both or neither"))
         if self.votes is not None and self.total is not None and self.votes > self.total:
-            raise ValueError("votes: more votes than ballots (total)")
+            raise ValueError(_("votes: more votes than ballots (total)"))
         return self
 
 
@@ -196,9 +199,9 @@ class MinutesInput(DocumentInput):
     @model_validator(mode="after")
     def _signer_is_chair(self) -> MinutesInput:
         if self.signer is not None and self.signer.name != self.chair.name:
-            raise ValueError("signer.name: must be the chair's name (the chủ tọa signs the minutes)")
+            raise ValueError(_("signer.name: must be the chair's name (the chủ tọa signs the minutes)"))
         if self.end is not None and self.end <= self.start:
-            raise ValueError("end: the meeting must end after it starts")
+            raise ValueError(_("end: the meeting must end after it starts"))
         return self
 
 
@@ -223,9 +226,9 @@ def _start(value: object) -> object:
         if m:
             return f"{m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError("give the time too, e.g. 2023-03-06 07:30")
+            raise ValueError(_("give the time too, e.g. 2023-03-06 07:30"))
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        raise ValueError("give the time too, e.g. 2023-03-06 07:30")
+        raise ValueError(_("give the time too, e.g. 2023-03-06 07:30"))
     return value
 
 
@@ -274,14 +277,16 @@ class CertificateInput(DocumentInput):
     @model_validator(mode="after")
     def _certificate_rules(self) -> CertificateInput:
         if self.number is not None:
-            raise ValueError("number: a certificate is not numbered; it cites decision.number")
+            raise ValueError(_("number: a certificate is not numbered; it cites decision.number"))
         if self.recipients or self.filing:
-            raise ValueError("recipients: a certificate has no Nơi nhận; leave recipients and filing out")
+            raise ValueError(_("recipients: a certificate has no Nơi nhận; leave recipients and filing out"))
         # The agency is printed only through the authority line: they must agree,
         # or the symbol QĐ-<code> and the archive entry would name another agency.
         if _fold(self.agency.name) not in _fold(self.issuer_title):
             raise ValueError(
-                f"issuer_title: must name the issuing agency '{self.agency.name}' (e.g. Giám đốc {self.agency.name} …)"
+                _("issuer_title: must name the issuing agency '{name}' (e.g. Giám đốc {name} …)").format(
+                    name=self.agency.name
+                )
             )
         return self
 

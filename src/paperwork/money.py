@@ -40,6 +40,7 @@ from importlib import resources
 from typing import Literal
 
 from .errors import InputError
+from .i18n import _
 from .tomlread import TomlReader
 from .vietnamese import format_decimal, format_money
 
@@ -66,7 +67,9 @@ def round_money(value: Decimal, mode: str = "up", step: int = 10_000) -> int:
     702.000 → 710.000 and an exact multiple stays; ``nearest``: half up.
     """
     if mode not in ROUNDING_MODES:
-        raise ValueError(f"rounding must be one of {ROUNDING_MODES}, got {mode!r}")
+        raise ValueError(_("rounding must be one of {ROUNDING_MODES}, got {mode!r}").format(
+            ROUNDING_MODES=ROUNDING_MODES, mode=mode
+        ))
     how = ROUND_CEILING if mode == "up" else ROUND_HALF_UP
     return int((Decimal(value) / step).quantize(Decimal(1), rounding=how)) * step
 
@@ -140,8 +143,8 @@ class Rules:
             if found:
                 return max(found, key=lambda b: b.start)
         raise InputError(
-            f"no base salary (mức lương cơ sở) is known for {day.isoformat()}; "
-            "add it under [[money.base_salary]] in paperwork.toml or type the amount",
+            _("no base salary (mức lương cơ sở) is known for {date}; add it under "
+              "[[money.base_salary]] in paperwork.toml or type the amount").format(date=day.isoformat()),
             field=field,
         )
 
@@ -155,13 +158,19 @@ class Rules:
             without = without or rule
         if without is not None:
             raise InputError(
-                f"'{award}' is not given to a{' ' if subject == 'collective' else 'n '}{subject} "
-                f"(rule '{without.names[0]}'); check kind and award_rule, or type the amount",
+                (_("'{award}' is not given to a collective (rule '{names}'); check kind and award_rule, "
+                   "or type the amount") if subject == "collective" else
+                 _("'{award}' is not given to an individual (rule '{names}'); check kind and award_rule, "
+                   "or type the amount")).format(
+                    award=award, names=without.names[0]
+                ),
                 field=field,
             )
         raise InputError(
-            f"no coefficient for '{award}' on {day.isoformat()}; set award_rule to a known award or title, "
-            "add it under [money.coefficients] in paperwork.toml, or type the amount",
+            _("no coefficient for '{award}' on {date}; set award_rule to a known award or title, add "
+              "it under [money.coefficients] in paperwork.toml, or type the amount").format(
+                award=award, date=day.isoformat()
+            ),
             field=field,
         )
 
@@ -217,35 +226,35 @@ class _Reader(TomlReader):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-            raise self.fail(path, "must be a number, e.g. 1.5")
+            raise self.fail(path, _("must be a number, e.g. 1.5"))
         try:
             # str() first: Decimal(0.3) would carry the binary float's expansion into the money.
             dec = Decimal(str(value).replace(",", "."))
         except InvalidOperation:
-            raise self.fail(path, "must be a number, e.g. 1.5") from None
+            raise self.fail(path, _("must be a number, e.g. 1.5")) from None
         if not dec.is_finite() or dec <= 0:
-            raise self.fail(path, "must be a positive number")
+            raise self.fail(path, _("must be a positive number"))
         return dec
 
     def text(self, value: object, path: str, default: str) -> str:
         if value is None:
             return default
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, "must be a non-empty string")
+            raise self.fail(path, _("must be a non-empty string"))
         return value.strip()
 
     def span(self, start: dt.date | None, end: dt.date | None, path: str) -> None:
         if start is not None and end is not None and end < start:
-            raise self.fail(f"{path}.until", "must not be before `from`")
+            raise self.fail(f"{path}.until", _("must not be before `from`"))
 
     def base_salary(self, raw: object, path: str, default_source: str) -> BaseSalary:
         t = self.table(raw, path, ("value", "from", "until", "source"))
         value = t.get("value")
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self.fail(f"{path}.value", "must be a whole number of đồng, e.g. 2340000")
+            raise self.fail(f"{path}.value", _("must be a whole number of đồng, e.g. 2340000"))
         start = self.date(t.get("from"), f"{path}.from")
         if start is None:
-            raise self.fail(f"{path}.from", "field required (the date the value takes effect)")
+            raise self.fail(f"{path}.from", _("field required (the date the value takes effect)"))
         end = self.date(t.get("until"), f"{path}.until")
         self.span(start, end, path)
         return BaseSalary(value, start, end, self.text(t.get("source"), f"{path}.source", default_source))
@@ -256,12 +265,12 @@ class _Reader(TomlReader):
         if not names:
             listed = t.get("names")
             if not isinstance(listed, list) or not listed or not all(isinstance(n, str) and n.strip() for n in listed):
-                raise self.fail(f"{path}.names", "must be a list of award or title names")
+                raise self.fail(f"{path}.names", _("must be a list of award or title names"))
             names = tuple(listed)
         individual = self.number(t.get("individual"), f"{path}.individual")
         collective = self.number(t.get("collective"), f"{path}.collective")
         if individual is None and collective is None:
-            raise self.fail(path, "give `individual`, `collective` or both")
+            raise self.fail(path, _("give `individual`, `collective` or both"))
         start = self.date(t.get("from"), f"{path}.from")
         end = self.date(t.get("until"), f"{path}.until")
         self.span(start, end, path)
@@ -271,10 +280,12 @@ class _Reader(TomlReader):
     def rounding(self, t: Mapping[str, object], prefix: str) -> tuple[str | None, int | None]:
         mode = t.get("rounding")
         if mode is not None and (not isinstance(mode, str) or mode not in ROUNDING_MODES):
-            raise self.fail(f"{prefix}rounding", f"must be one of {', '.join(ROUNDING_MODES)}")
+            raise self.fail(f"{prefix}rounding", _("must be one of {ROUNDING_MODES}").format(
+                ROUNDING_MODES=', '.join(ROUNDING_MODES)
+            ))
         step = t.get("step")
         if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step <= 0):
-            raise self.fail(f"{prefix}step", "must be a positive whole number of đồng, e.g. 10000")
+            raise self.fail(f"{prefix}step", _("must be a positive whole number of đồng, e.g. 10000"))
         return mode, step
 
 
@@ -298,7 +309,7 @@ def shipped_rules() -> Rules:
 def _list(data: Mapping[str, object], key: str, r: _Reader, prefix: str = "") -> list[object]:
     value = data.get(key, [])
     if not isinstance(value, list):
-        raise r.fail(f"{prefix}{key}", "must be a list of tables ([[…]])")
+        raise r.fail(f"{prefix}{key}", _("must be a list of tables ([[…]])"))
     return value
 
 

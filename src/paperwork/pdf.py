@@ -18,12 +18,13 @@ from pathlib import Path
 
 from . import files
 from .errors import ConversionError, PaperworkError
+from .i18n import N_, _
 
 TIMEOUT_S = 180.0
 # After the group is killed: how long to wait for its last members to be gone
 # (the folder is removed only then, so no dying process writes into it).
 _REAP_WAIT_S = 5.0
-INSTALL_HINT = "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui)"
+INSTALL_HINT = N_("install LibreOffice (Debian: apt-get install libreoffice-writer-nogui)")
 
 
 def find_soffice() -> str:
@@ -31,7 +32,9 @@ def find_soffice() -> str:
         path = shutil.which(name)
         if path:
             return path
-    raise ConversionError(f"cannot make a PDF: LibreOffice (soffice) is not installed; {INSTALL_HINT}")
+    raise ConversionError(_("cannot make a PDF: LibreOffice (soffice) is not installed; {INSTALL_HINT}").format(
+        INSTALL_HINT=_(INSTALL_HINT)
+    ))
 
 
 def _group_alive(pgid: int) -> bool:
@@ -123,13 +126,19 @@ def docx_to_pdf(docx: Path, pdf: Path, *, timeout: float | None = None) -> Path:
             # a stopped LibreOffice cannot remove them itself.
             returncode, out, err = _run(cmd, limit, {**os.environ, "TMPDIR": str(work)})
         except subprocess.TimeoutExpired:
-            raise ConversionError(f"{docx}: LibreOffice did not finish within {limit:g} s (stopped)") from None
+            raise ConversionError(_("{docx}: LibreOffice did not finish within {limit:g} s (stopped)").format(
+                docx=docx, limit=limit
+            )) from None
         except OSError as e:
-            raise ConversionError(f"{docx}: cannot start LibreOffice ({soffice}): {e.strerror or e}") from e
+            raise ConversionError(_("{docx}: cannot start LibreOffice ({soffice}): {value}").format(
+                docx=docx, soffice=soffice, value=e.strerror or e
+            )) from e
         produced = work / (docx.stem + ".pdf")
         if returncode != 0 or not produced.is_file():
             detail = (err or out).strip().splitlines()
-            raise ConversionError(f"{docx}: LibreOffice could not convert it: {detail[-1] if detail else 'no output'}")
+            raise ConversionError(_("{docx}: LibreOffice could not convert it: {value}").format(
+                docx=docx, value=detail[-1] if detail else 'no output'
+            ))
         try:
             staged = files.stage_with(pdf, lambda tmp: shutil.copyfile(produced, tmp))
         except PaperworkError as e:
@@ -159,7 +168,7 @@ def embedded_fonts(pdf: Path) -> list[str]:
                 base = str(ref.get_object().get("/BaseFont", ""))
                 names[_family(base)] = None
     except Exception as e:  # noqa: BLE001 - pypdf raises many kinds for a broken file
-        raise ConversionError(f"{pdf}: cannot read its fonts: {e}") from e
+        raise ConversionError(_("{pdf}: cannot read its fonts: {error}").format(pdf=pdf, error=e)) from e
     names.pop("", None)
     return list(names)
 
@@ -183,6 +192,7 @@ def check_font(pdf: Path, *, strict: bool) -> list[str]:
     others = [f for f in fonts if not is_prescribed(f)]
     if strict and others:
         raise ConversionError(
-            f"{pdf}: embeds {', '.join(others)} in place of {PRESCRIBED_FONT} ([pdf] strict_font = true): install"
-            f" {PRESCRIBED_FONT} on this machine (README, \"Times New Roman for electronic originals\")")
+            _("{pdf}: embeds {others} in place of {PRESCRIBED_FONT} ([pdf] strict_font = true): "
+              "install {PRESCRIBED_FONT} on this machine (README, \"Times New Roman for electronic "
+              "originals\")").format(pdf=pdf, others=', '.join(others), PRESCRIBED_FONT=PRESCRIBED_FONT))
     return fonts

@@ -56,7 +56,7 @@ from .errors import (
     PaperworkError,
     RegisterError,
 )
-from .i18n import _
+from .i18n import N_, _
 from .vietnamese import nfc, number_symbol, user_text
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ __all__ = [
 SCHEMA_VERSION = 2
 SHARED_SERIES = "shared"
 BATCH_TABLE = "batch_items"
-BUSY_MESSAGE = "the register is busy (another clerk is issuing): try again"
+BUSY_MESSAGE = N_("the register is busy (another clerk is issuing): try again")
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS register_meta (
@@ -205,7 +205,7 @@ def _is_busy(e: sqlite3.Error) -> bool:
 def _map(e: sqlite3.Error, path: Path) -> RegisterError:
     db.note_corruption(e, path)
     if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
-        return RegisterError(BUSY_MESSAGE)
+        return RegisterError(_(BUSY_MESSAGE))
     return RegisterError(_("{path}: the register failed: {explain}").format(
         path=path, explain=db.explain(e, path)
     ))
@@ -263,7 +263,7 @@ class Register:
         except ArchiveError as e:  # db speaks for the shared catalog
             cause = e.__cause__
             if isinstance(cause, sqlite3.OperationalError) and _is_busy(cause):
-                raise RegisterError(BUSY_MESSAGE) from e
+                raise RegisterError(_(BUSY_MESSAGE)) from e
             if isinstance(e, CatalogMissingError):
                 raise
             raise RegisterError(str(e)) from e
@@ -329,7 +329,7 @@ class Register:
     def _raise_if_taken(self, conn: sqlite3.Connection, series: str, year: int, number: int) -> None:
         taken = self._taken(conn, year, series, number)
         if taken is not None:
-            state = "withdrawn" if taken.status == "void" else "issued"
+            state = _("withdrawn") if taken.status == "void" else _("issued")
             raise NumberInUseError(
                 _("number {number:02d} of {year} is already {state} as {number_symbol} (series "
                   "{series}); leave the number out to take the next free one").format(
@@ -417,7 +417,7 @@ class Register:
                 sql += " AND series = ?"
                 params += (key,)
             found = [_entry(r) for r in conn.execute(sql + " ORDER BY series", params)]
-            where = f" in series {key}" if key is not None else ""
+            where = _(" in series {series}").format(series=key) if key is not None else ""
             if not found:
                 raise InputError(_("number {number:02d} of {year} is not in the register{where}").format(
                     number=number, year=year, where=where

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TemplateError
+from .i18n import _
 
 
 def shipped_template(name: str) -> Path:
@@ -32,7 +33,9 @@ def find_template(name: str, override_dir: Path | None = None) -> Path:
         return override_dir / name
     path = shipped_template(name)
     if not path.is_file():
-        raise TemplateError(f"template {name} is missing from the installation ({path})")
+        raise TemplateError(_("template {name} is missing from the installation ({path})").format(
+            name=name, path=path
+        ))
     return path
 
 
@@ -93,10 +96,14 @@ def render_bytes(template: Path, context: dict[str, Any]) -> bytes:
             return fast.render(context)
         return render_plain(template, context, _environment())
     except UndefinedError as e:
-        raise TemplateError(f"template {template.name}: {e.message} (the input does not supply it)") from e
+        raise TemplateError(_("template {name}: {message} (the input does not supply it)").format(
+            name=template.name, message=e.message
+        )) from e
     except (JinjaError, TypeError, AttributeError) as e:
         # A template that does not fit its context (a loop over a non-list …).
-        raise TemplateError(f"template {template.name}: {e}") from e
+        raise TemplateError(_("template {name}: {error}").format(name=template.name, error=e)) from e
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as e:
         # python-docx raises these for a file that is not a .docx package.
-        raise TemplateError(f"template {template}: cannot be read as a .docx template: {e}") from e
+        raise TemplateError(_("template {template}: cannot be read as a .docx template: {error}").format(
+            template=template, error=e
+        )) from e

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from .errors import InputError
+from .i18n import _
 
 __all__ = ["TomlReader"]
 
@@ -26,10 +27,10 @@ class TomlReader:
     def table(self, value: object, path: str, allowed: Iterable[str] | None) -> Mapping[str, object]:
         """A mapping whose keys are all ``allowed`` (``None``: free keys, e.g. award names)."""
         if not isinstance(value, Mapping):
-            raise self.fail(path, "must be a table")
+            raise self.fail(path, _("must be a table"))
         for key in value:
             if allowed is not None and key not in allowed:
-                raise self.fail(f"{path}.{key}" if path else str(key), "unknown field")
+                raise self.fail(f"{path}.{key}" if path else str(key), _("unknown field"))
         return value
 
     def date(self, value: object, path: str) -> dt.date | None:
@@ -44,4 +45,4 @@ class TomlReader:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        raise self.fail(path, "must be a date, e.g. 2026-07-01")
+        raise self.fail(path, _("must be a date, e.g. 2026-07-01"))

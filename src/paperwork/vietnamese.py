@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .errors import InputError
+from .i18n import _
 
 __all__ = [
     "BLANK",
@@ -59,16 +60,20 @@ def clean_text(value: str) -> str:
     """
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     for ch in value:
         cat = unicodedata.category(ch)
         if cat == "Cs" or ch in "\ufffe\uffff":
             # A lone surrogate: on the command line, a byte that was not UTF-8.
-            raise ValueError(f"contains U+{ord(ch):04X}, which is not a character (is the text UTF-8?)")
+            raise ValueError(_("contains U+{ord:04X}, which is not a character (is the text UTF-8?)").format(
+                ord=ord(ch)
+            ))
         if cat in ("Cc", "Zl", "Zp"):
             if ch == "\t" or ch in _LINE_BREAKS:
-                raise ValueError(f"contains a control character U+{ord(ch):04X}; write it on one line")
-            raise ValueError(f"contains a control character U+{ord(ch):04X}; remove it")
+                raise ValueError(_("contains a control character U+{ord:04X}; write it on one line").format(
+                    ord=ord(ch)
+                ))
+            raise ValueError(_("contains a control character U+{ord:04X}; remove it").format(ord=ord(ch)))
     return value
 
 
@@ -79,7 +84,7 @@ def user_text(value: str, field: str, *, source: str | None = None) -> str:
     ``--reason: contains a control character U+0007; remove it``.
     """
     if not isinstance(value, str):
-        raise InputError("must be text", source=source, field=field)
+        raise InputError(_("must be text"), source=source, field=field)
     try:
         return clean_text(value)
     except ValueError as e:
@@ -103,7 +108,7 @@ def day_str(day: int) -> str:
     """Day of month as written in documents: ``5`` → ``"05"``, ``31`` → ``"31"``."""
     _check_int(day, "day")
     if not 1 <= day <= 31:
-        raise ValueError(f"day must be 1–31, got {day}")
+        raise ValueError(_("day must be 1–31, got {day}").format(day=day))
     return f"{day:02d}"
 
 
@@ -111,7 +116,7 @@ def month_str(month: int) -> str:
     """Month as written in documents: ``1`` → ``"01"``, ``2`` → ``"02"``, ``3`` → ``"3"``."""
     _check_int(month, "month")
     if not 1 <= month <= 12:
-        raise ValueError(f"month must be 1–12, got {month}")
+        raise ValueError(_("month must be 1–12, got {month}").format(month=month))
     # The decree pads January and February only (Phụ lục I, II.4); "03".."09"
     # would be wrong, not merely unusual.
     return f"{month:02d}" if month <= 2 else str(month)
@@ -125,11 +130,13 @@ def date_phrase(d: datetime.date | None, *, year: int | None = None) -> str:
     """
     if d is None:
         if year is None:
-            raise ValueError("year is required when the date is left blank")
+            raise ValueError(_("year is required when the date is left blank"))
         _check_int(year, "year")
         return f"ngày{BLANK}tháng{BLANK}năm {year}"
     if year is not None and year != d.year:
-        raise ValueError(f"year {year} does not match the date {d.isoformat()}")
+        raise ValueError(_("year {year} does not match the date {date}").format(
+            year=year, date=d.isoformat()
+        ))
     return f"ngày {day_str(d.day)} tháng {month_str(d.month)} năm {d.year}"
 
 
@@ -137,7 +144,7 @@ def date_line(place: str, d: datetime.date | None, *, year: int | None = None) -
     """Place-and-date line: ``"Cà Mau, ngày 05 tháng 02 năm 2026"``."""
     place = nfc(place).strip()
     if not place:
-        raise ValueError("place must not be empty")
+        raise ValueError(_("place must not be empty"))
     return f"{place}, {date_phrase(d, year=year)}"
 
 
@@ -145,14 +152,14 @@ def number_str(n: int) -> str:
     """Document number: ``5`` → ``"05"``, ``12`` → ``"12"``, ``123`` → ``"123"``."""
     _check_int(n, "number")
     if n < 1:
-        raise ValueError(f"document number must be ≥ 1, got {n}")
+        raise ValueError(_("document number must be ≥ 1, got {count}").format(count=n))
     return f"{n:02d}"
 
 
 def _check_symbol(symbol: str) -> str:
     symbol = nfc(symbol).strip()
     if not symbol:
-        raise ValueError("symbol (ký hiệu) must not be empty")
+        raise ValueError(_("symbol (ký hiệu) must not be empty"))
     return symbol
 
 
@@ -176,7 +183,7 @@ def count_str(n: int) -> str:
     """A count in prose: ``3`` → ``"03"``, ``0`` → ``"0"``, ``12`` → ``"12"``."""
     _check_int(n, "count")
     if n < 0:
-        raise ValueError(f"count must be ≥ 0, got {n}")
+        raise ValueError(_("count must be ≥ 0, got {count}").format(count=n))
     return f"0{n}" if 1 <= n <= 9 else str(n)
 
 
@@ -191,7 +198,7 @@ def format_money(amount: int) -> str:
     """Amount in đồng with ``.`` thousands separators: ``2024000`` → ``"2.024.000"``."""
     _check_int(amount, "amount")
     if amount < 0:
-        raise ValueError(f"amount must be ≥ 0, got {amount}")
+        raise ValueError(_("amount must be ≥ 0, got {amount}").format(amount=amount))
     return _group_thousands(str(amount))
 
 
@@ -203,15 +210,15 @@ def format_decimal(value: Decimal | float | int | str) -> str:
         # str() first: Decimal(0.3) would expose the binary float's expansion.
         dec = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation as e:
-        raise ValueError(f"not a decimal number: {value!r}") from e
+        raise ValueError(_("not a decimal number: {value!r}").format(value=value)) from e
     if not dec.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
+        raise ValueError(_("not a finite number: {value!r}").format(value=value))
     if dec == 0:
         return "0"  # also turns "-0" and "0.00" into plain "0"
     # normalize() strips trailing zeros; format "f" undoes its exponent form (1E+2).
     text = format(dec.normalize(), "f")
     sign = "-" if text.startswith("-") else ""
-    whole, _, frac = text.lstrip("-").partition(".")
+    whole, _point, frac = text.lstrip("-").partition(".")
     result = sign + _group_thousands(whole)
     return f"{result},{frac}" if frac else result
 
@@ -268,7 +275,7 @@ def _check_variant(word: str) -> str:
     word = nfc(word).strip()
     # An empty or multi-space variant would break the single-space word joins.
     if not word or "  " in word:
-        raise ValueError(f"invalid variant word: {word!r}")
+        raise ValueError(_("invalid variant word: {word!r}").format(word=word))
     return word
 
 
@@ -281,7 +288,7 @@ def number_to_words(
     """
     _check_int(n, "n")
     if n < 0:
-        raise ValueError(f"n must be ≥ 0, got {n}")
+        raise ValueError(_("n must be ≥ 0, got {count}").format(count=n))
     linh, nghin, ty = (_check_variant(w) for w in (linh, nghin, ty))
     if n == 0:
         return "không"

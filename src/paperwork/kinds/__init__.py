@@ -8,6 +8,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..i18n import _, translate_yaml_comments
 from ..models import (
     CertificateInput,
     CovenantInput,
@@ -46,8 +47,9 @@ class Kind:
         return self.build(doc, issue, **extra)
 
     def example(self) -> str:
-        """The shipped example input (YAML with comments documenting every field)."""
-        return resources.files("paperwork").joinpath("examples", f"{self.name}.yaml").read_text(encoding="utf-8")
+        """The shipped example input (YAML with comments documenting every field, in the current language)."""
+        text = resources.files("paperwork").joinpath("examples", f"{self.name}.yaml").read_text(encoding="utf-8")
+        return translate_yaml_comments(text)
 
 
 KINDS: dict[str, Kind] = {
@@ -114,4 +116,6 @@ def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise InputError(f"unknown kind '{name}' (known: {', '.join(KINDS)})") from None
+        raise InputError(_("unknown kind '{name}' (known: {KINDS})").format(
+            name=name, KINDS=', '.join(KINDS)
+        )) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..i18n import _
 from ..models import Awardee, RewardDecisionInput
 from ..money import Reward, Rules, rules_for, shipped_rules
 from ..vietnamese import count_str, format_money, money_in_words, upper_vi
@@ -111,7 +112,7 @@ def amounts(doc: RewardDecisionInput, rules: Rules) -> list[tuple[int, Reward | 
         field = f"awardees[{i}].amount"
         if doc.date is None:
             # The base salary in force on the decision date sets the money: no date, no amount.
-            raise InputError("no amount and no decision date to compute it from; give `date` or type the amount",
+            raise InputError(_("no amount and no decision date to compute it from; give `date` or type the amount"),
                              field=field)
         award = a.award_rule or doc.award_rule or doc.award
         reward = rules.reward(award, a.kind, doc.date, field=field)
