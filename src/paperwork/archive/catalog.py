@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import db
 from ..errors import ArchiveError
+from ..i18n import _
 
 __all__ = [
     "OCR_STATES",
@@ -219,7 +220,9 @@ class Catalog:
             _add_missing_columns(conn)
         except sqlite3.DatabaseError as e:
             conn.close()
-            raise ArchiveError(f"{path}: cannot prepare the archive catalog: {e}") from e
+            raise ArchiveError(_("{path}: cannot prepare the archive catalog: {error}").format(
+                path=path, error=e
+            )) from e
         return cls(conn)
 
     def close(self) -> None:
@@ -237,9 +240,9 @@ class Catalog:
         except sqlite3.OperationalError as e:
             if f"no such table: {TABLE}" in str(e):  # a new catalog, read before anything was added
                 return []
-            raise ArchiveError(f"the archive catalog refused a query: {e}") from e
+            raise ArchiveError(_("the archive catalog refused a query: {error}").format(error=e)) from e
         except sqlite3.DatabaseError as e:
-            raise ArchiveError(f"the archive catalog refused a query: {e}") from e
+            raise ArchiveError(_("the archive catalog refused a query: {error}").format(error=e)) from e
 
     def id_for_sha(self, sha256: str) -> int | None:
         rows = self._query(f"SELECT id FROM {TABLE} WHERE sha256 = ?", (sha256,))
@@ -266,9 +269,13 @@ class Catalog:
         """
         for row in rows:
             if row.source not in SOURCES:
-                raise ArchiveError(f"unknown source {row.source!r} (expected one of {', '.join(SOURCES)})")
+                raise ArchiveError(_("unknown source {source!r} (expected one of {SOURCES})").format(
+                    source=row.source, SOURCES=', '.join(SOURCES)
+                ))
             if row.ocr is not None and row.ocr not in OCR_STATES:
-                raise ArchiveError(f"unknown OCR state {row.ocr!r} (expected one of {', '.join(OCR_STATES)})")
+                raise ArchiveError(_("unknown OCR state {ocr!r} (expected one of {OCR_STATES})").format(
+                    ocr=row.ocr, OCR_STATES=', '.join(OCR_STATES)
+                ))
         from ..records import audit
 
         added_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
@@ -291,7 +298,9 @@ class Catalog:
         except sqlite3.DatabaseError as e:
             db.note_corruption(e, self.path)
             names = rows[0].filename if len(rows) == 1 else f"{len(rows)} files ({rows[0].filename} …)"
-            raise ArchiveError(f"the archive catalog refused {names}: {db.explain(e, self.path)}") from e
+            raise ArchiveError(_("the archive catalog refused {names}: {explain}").format(
+                names=names, explain=db.explain(e, self.path)
+            )) from e
         return [(self.get(found) if isinstance(found, int) else found, inserted) for found, inserted in out]
 
     def attach_pdfa(self, doc_id: int, pdfa: StoredFile, text: str, ocr: str, meta: DocumentMeta) -> None:
@@ -319,8 +328,9 @@ class Catalog:
                 raise
         except sqlite3.DatabaseError as e:
             db.note_corruption(e, self.path)
-            raise ArchiveError(f"the archive catalog refused the archival copy of id {doc_id}: "
-                               f"{db.explain(e, self.path)}") from e
+            raise ArchiveError(_("the archive catalog refused the archival copy of id {doc_id}: {explain}").format(
+                doc_id=doc_id, explain=db.explain(e, self.path)
+            )) from e
 
     def get(self, doc_id: int) -> DocumentRecord | None:
         rows = self._query(f"SELECT {', '.join(_FIELDS)} FROM {TABLE} WHERE id = ?", (doc_id,))

@@ -44,6 +44,7 @@ from ..config import Workspace
 from ..errors import ArchiveError, InputError
 from ..export import neutralise
 from ..files import pid_alive, write_atomic_with
+from ..i18n import _
 from .extract import IMAGE_SUFFIXES, SUPPORTED_SUFFIXES
 from .inventory import Inventory, InventoryError, InventoryRow, read_inventory
 from .service import AddFailure, AddReport, AddResult, add_documents
@@ -265,12 +266,14 @@ def plan_import(
     try:
         root = folder.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise InputError("no such folder", source=shown) from None
+        raise InputError(_("no such folder"), source=shown) from None
     if not root.is_dir():
-        raise InputError("not a folder", source=shown)
+        raise InputError(_("not a folder"), source=shown)
     archive = ws.archive.resolve()
     if root.is_relative_to(archive):
-        raise InputError(f"is inside the workspace's archive folder ({archive}): nothing to import", source=shown)
+        raise InputError(_("is inside the workspace's archive folder ({archive}): nothing to import").format(
+            archive=archive
+        ), source=shown)
     excluded = {Path(p).absolute() for p in exclude} | {Path(p).resolve() for p in exclude}
     if inventory is not None:
         excluded |= {inventory.absolute(), inventory.resolve()}
@@ -358,7 +361,9 @@ class _Journal:
                 raise
         except sqlite3.DatabaseError as e:
             db.note_corruption(e, self.path)
-            raise ArchiveError(f"the import journal (in the catalog) refused a write: {db.explain(e, self.path)}") from e
+            raise ArchiveError(_("the import journal (in the catalog) refused a write: {explain}").format(
+                explain=db.explain(e, self.path)
+            )) from e
         return rowids
 
     def start(self, plan: ImportPlan) -> int:

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import Workspace, default_jobs
 from ..errors import ArchiveError, InputError
 from ..files import pid_alive
+from ..i18n import _
 from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
 from .indexfeed import IndexFeed
 from .service import (IN_FLIGHT, AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _Started,
@@ -391,7 +392,9 @@ class _Ingest:
         try:
             stored = self.files.put_group([(p.item.path, p.read.copy or p.read.sha256) for p in unique])
         except OSError as e:
-            raise ArchiveError(f"{unique[0].item.path}: cannot copy into the archive: {e.strerror or e}") from e
+            raise ArchiveError(_("{path}: cannot copy into the archive: {value}").format(
+                path=unique[0].item.path, value=e.strerror or e
+            )) from e
         done: dict[int, AddResult | AddFailure] = {}
         rows: list[tuple[_Pending, CatalogRow]] = []
         for p, copy in zip(unique, stored):
@@ -462,7 +465,7 @@ def ingest(
     the archive itself cannot be written (a full disk): the groups before are kept."""
 
     if source not in SOURCES:
-        raise InputError(f"must be one of {', '.join(SOURCES)}", field="source")
+        raise InputError(_("must be one of {SOURCES}").format(SOURCES=', '.join(SOURCES)), field="source")
     with _catalog(ws) as catalog:
         run = _Ingest(ws, catalog, source, progress, ocr)
         reader = _Reader(ws, catalog, run.files, jobs)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..config import default_jobs
 from ..errors import InputError, OcrError, OcrUnavailableError
+from ..i18n import N_, _
 from .extract import IMAGE_SUFFIXES
 
 __all__ = [
@@ -46,8 +47,8 @@ LANGUAGE = "vie"
 MODES = ("auto", "always", "never")
 DEFAULT_PAGE_TIMEOUT = 120.0
 INSTALL_HINT = (
-    "install it with `apt-get install tesseract-ocr tesseract-ocr-vie ghostscript` "
-    "and `pip install 'paperwork[ocr]'`"
+    N_("install it with `apt-get install tesseract-ocr tesseract-ocr-vie ghostscript` "
+    "and `pip install 'paperwork[ocr]'`")
 )
 _SKIPPED = "[skipped page]"  # what OCRmyPDF's sidecar holds for a page past its timeout
 
@@ -65,13 +66,17 @@ class OcrSettings:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise InputError(f"must be one of {', '.join(MODES)}", field="--ocr")
+            raise InputError(_("must be one of {MODES}").format(MODES=', '.join(MODES)), field="--ocr")
         if not self.page_timeout > 0:
-            raise InputError(f"must be a positive number of seconds, not {self.page_timeout}", field="--ocr-timeout")
+            raise InputError(_("must be a positive number of seconds, not {page_timeout}").format(
+                page_timeout=self.page_timeout
+            ), field="--ocr-timeout")
         if self.jobs is not None and self.jobs < 1:
-            raise InputError(f"must be at least 1, not {self.jobs}", field="--ocr-jobs")
+            raise InputError(_("must be at least 1, not {jobs}").format(jobs=self.jobs), field="--ocr-jobs")
         if self.queue is not None and not self.queue.startswith(("redis://", "rediss://")):
-            raise InputError(f"a broker URL is redis://HOST:PORT/DB, not {self.queue!r}", field="--workers")
+            raise InputError(_("a broker URL is redis://HOST:PORT/DB, not {queue!r}").format(
+                queue=self.queue
+            ), field="--workers")
 
     @property
     def workers(self) -> int:
@@ -121,7 +126,9 @@ def unavailable() -> str | None:
 
 
 def _unavailable_error(reason: str) -> OcrUnavailableError:
-    return OcrUnavailableError(f"OCR is unavailable: {reason}; {INSTALL_HINT}")
+    return OcrUnavailableError(_("OCR is unavailable: {reason}; {INSTALL_HINT}").format(
+        reason=reason, INSTALL_HINT=_(INSTALL_HINT)
+    ))
 
 
 # --------------------------------------------------------------------------- images
@@ -148,7 +155,7 @@ def _image_pdf(source: Path, out: Path) -> Path:
                     frames.append(str(path))
             data = img2pdf.convert(frames)
         except (OSError, UnidentifiedImageError, ValueError) as e:
-            raise OcrError(f"{source}: not a readable image: {e}") from e
+            raise OcrError(_("{source}: not a readable image: {error}").format(source=source, error=e)) from e
     out.write_bytes(data)
     return out
 
@@ -214,14 +221,18 @@ def ocr_file(source: Path, output: Path, *, force: bool = False, settings: OcrSe
         except MissingDependencyError as e:
             raise _unavailable_error(_reason(e)) from e
         except ExitCodeException as e:
-            raise OcrError(f"{source}: OCR failed: {_reason(e)}") from e
+            raise OcrError(_("{source}: OCR failed: {reason}").format(source=source, reason=_reason(e))) from e
         except Exception as e:  # OCRmyPDF, Ghostscript or pikepdf on a damaged input
-            raise OcrError(f"{source}: OCR failed: {type(e).__name__}: {_reason(e)}") from e
+            raise OcrError(_("{source}: OCR failed: {name__}: {reason}").format(
+                source=source, name__=type(e).__name__, reason=_reason(e)
+            )) from e
         finally:
             sys.stdout, sys.stderr = streams
         if int(code) != 0:
             name = getattr(code, "name", str(code))
-            raise OcrError(f"{source}: OCR failed: OCRmyPDF exit status {int(code)} ({name})")
+            raise OcrError(_("{source}: OCR failed: OCRmyPDF exit status {code} ({name})").format(
+                source=source, code=int(code), name=name
+            ))
         pages = sidecar.read_text(encoding="utf-8").split("\f")
     problems = tuple(
         f"page {number}: OCR ran past {settings.page_timeout:g} s; that page has no text"

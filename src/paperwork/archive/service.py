@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import Workspace
 from ..db import require
 from ..errors import ArchiveError, InputError, OcrError, OcrUnavailableError
+from ..i18n import _
 from .extract import Extracted, UnreadableDocumentError, detect_metadata, extract
 from .indexfeed import IndexFeed
 from .store import (
@@ -242,7 +243,7 @@ def _put_archival_copy(files: FileStore, scan: _Scan, original_sha256: str, name
     try:
         return files.put(scan.pdfa, relative=files.pdfa_relative_path(original_sha256))
     except OSError as e:
-        raise ArchiveError(f"{name}: cannot copy into the archive: {e}") from e
+        raise ArchiveError(_("{name}: cannot copy into the archive: {error}").format(name=name, error=e)) from e
     finally:
         scan.pdfa.unlink(missing_ok=True)
 
@@ -260,7 +261,9 @@ def _add_scanned(
         try:
             stored = files.put(path, expected_sha256=sha)
         except OSError as e:
-            raise ArchiveError(f"{path}: cannot copy into the archive: {e.strerror or e}") from e
+            raise ArchiveError(_("{path}: cannot copy into the archive: {value}").format(
+                path=path, value=e.strerror or e
+            )) from e
         pdfa = _put_archival_copy(files, scan, stored.sha256, path)
     finally:
         if scan.pdfa is not None:
@@ -337,7 +340,9 @@ def add_file(
         raise UnreadableDocumentError(failure.path, failure.reason)
     result = report.added[0]
     if report.index_error is not None:
-        raise ArchiveError(f"{path.name} archived as id {result.record.id}, but {report.index_error}")
+        raise ArchiveError(_("{name} archived as id {id}, but {index_error}").format(
+            name=path.name, id=result.record.id, index_error=report.index_error
+        ))
     return result
 
 
@@ -431,7 +436,7 @@ def ocr_documents(
         for doc_id in dict.fromkeys(ids):
             record = catalog.get(doc_id)
             if record is None:
-                raise InputError(f"no document with id {doc_id} in the archive")
+                raise InputError(_("no document with id {doc_id} in the archive").format(doc_id=doc_id))
             records.append(record)
         feed = IndexFeed(ws)
         # With an OCR queue, up to IN_FLIGHT scans are on the workers at once; results in the ids' order.
@@ -466,7 +471,7 @@ def ocr_documents(
             while waiting:
                 finish(*waiting.popleft())
         finally:
-            for _, _, started in waiting:  # stopped: copies the workers make now are not wanted
+            for _job, _copy, started in waiting:  # stopped: copies the workers make now are not wanted
                 if started is not None:
                     started.output.unlink(missing_ok=True)
             scanner.close()
@@ -481,7 +486,7 @@ def get_document(ws: Workspace, doc_id: int) -> DocumentRecord:
     with _catalog(ws, write=False) as catalog:
         record = catalog.get(doc_id)
     if record is None:
-        raise InputError(f"no document with id {doc_id} in the archive")
+        raise InputError(_("no document with id {doc_id} in the archive").format(doc_id=doc_id))
     return record
 
 
@@ -494,7 +499,7 @@ def document_text(ws: Workspace, doc_id: int) -> str:
     with _catalog(ws, write=False) as catalog:
         text = catalog.text(doc_id)
     if text is None:
-        raise InputError(f"no document with id {doc_id} in the archive")
+        raise InputError(_("no document with id {doc_id} in the archive").format(doc_id=doc_id))
     return text
 
 

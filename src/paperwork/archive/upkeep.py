@@ -18,6 +18,7 @@ from pathlib import Path
 from ..config import Workspace
 from ..db import damaged_marker, integrity_problem, require
 from ..errors import ArchiveError, IndexVersionError, InputError
+from ..i18n import _
 from ..records import audit
 from .extract import SUPPORTED_SUFFIXES, UnreadableDocumentError, extract
 from .names import ENGINES, REINDEX
@@ -91,24 +92,32 @@ def _check_files(files: FileStore, records: Sequence[DocumentRecord]) -> tuple[l
             try:
                 sha = hash_file(path)
             except FileNotFoundError:
-                problems.append(Problem("missing", f"{label}: {what} missing: {path}", record.id, str(path)))
+                problems.append(Problem("missing", _("{label}: {what} missing: {path}").format(
+                    label=label, what=what, path=path
+                ), record.id, str(path)))
                 continue
             except OSError as e:
                 problems.append(
-                    Problem("missing", f"{label}: {what} unreadable: {path}: {e.strerror}", record.id, str(path))
+                    Problem("missing", _("{label}: {what} unreadable: {path}: {strerror}").format(
+                        label=label, what=what, path=path, strerror=e.strerror
+                    ), record.id, str(path))
                 )
                 continue
             checked += 1
             if sha != expected:
                 problems.append(
-                    Problem("modified", f"{label}: {what} modified (SHA-256 differs): {path}", record.id, str(path))
+                    Problem("modified", _("{label}: {what} modified (SHA-256 differs): {path}").format(
+                        label=label, what=what, path=path
+                    ), record.id, str(path))
                 )
     known = {record.stored_path for record in records} | {r.pdfa_path for r in records if r.pdfa_path}
     for rel in files.iter_stored():
         if rel not in known:
-            problems.append(Problem("stray", f"stray file not in the catalog: {files.absolute(rel)}", None, rel))
+            problems.append(Problem("stray", _("stray file not in the catalog: {absolute}").format(
+                absolute=files.absolute(rel)
+            ), None, rel))
     for tmp in files.leftover_temps():
-        problems.append(Problem("leftover", f"leftover copy of an interrupted add: {tmp}", None, str(tmp)))
+        problems.append(Problem("leftover", _("leftover copy of an interrupted add: {tmp}").format(tmp=tmp), None, str(tmp)))
     return problems, checked
 
 
@@ -117,13 +126,15 @@ def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | Non
     if not index.index_exists(ws.index_dir):
         if not ids:
             return [], None
-        return [Problem("index", f"search index missing: {ws.index_dir}: {REINDEX}")], None
+        return [Problem("index", _("search index missing: {index_dir}: {REINDEX}").format(
+            index_dir=ws.index_dir, REINDEX=_(REINDEX)
+        ))], None
     try:
         search_index = index.open_index(ws.index_dir, ws.engine)
     except IndexVersionError as e:
         return [Problem("index", str(e))], None
     except ArchiveError as e:
-        return [Problem("index", f"search index unreadable: {e}")], None
+        return [Problem("index", _("search index unreadable: {error}").format(error=e))], None
     problems: list[Problem] = []
     with search_index:
         # An empty Whoosh index has no id column to read (NotImplementedError).
@@ -131,17 +142,17 @@ def _check_index(ws: Workspace, ids: set[int]) -> tuple[list[Problem], int | Non
         try:
             unreferenced = search_index.unreferenced_files()
         except ArchiveError as e:
-            problems.append(Problem("index", f"search index unreadable: {e}"))
+            problems.append(Problem("index", _("search index unreadable: {error}").format(error=e)))
         else:
             if unreferenced:
                 message = _unreferenced_message(ws, unreferenced, _bytes(unreferenced))
                 problems.append(Problem("index", message, None, str(ws.index_dir)))
     problems += [
-        Problem("not-indexed", f"id {i}: catalogued but missing from the search index", i)
+        Problem("not-indexed", _("id {index}: catalogued but missing from the search index").format(index=i), i)
         for i in sorted(ids - indexed)
     ]
     problems += [
-        Problem("not-catalogued", f"id {i}: in the search index but not in the catalog", i)
+        Problem("not-catalogued", _("id {index}: in the search index but not in the catalog").format(index=i), i)
         for i in sorted(indexed - ids)
     ]
     return problems, len(indexed)
@@ -185,8 +196,10 @@ def verify(ws: Workspace) -> VerifyReport:
     finding = integrity_problem(ws.catalog_path)
     if finding is not None:
         return VerifyReport(0, 0, None, (Problem(
-            "catalog", f"{ws.catalog_path}: the catalog is damaged ({finding}); it accepts no writes until"
-            f" it is restored from a backup (then remove {damaged_marker(ws.catalog_path).name})"),))
+            "catalog", _("{catalog_path}: the catalog is damaged ({finding}); it accepts no writes "
+                         "until it is restored from a backup (then remove {name})").format(
+                catalog_path=ws.catalog_path, finding=finding, name=damaged_marker(ws.catalog_path).name
+            )),))
     with _catalog(ws, write=False) as catalog:
         records = catalog.records()
         problems, checked = _check_files(files, records)
@@ -196,7 +209,9 @@ def verify(ws: Workspace) -> VerifyReport:
         audit.record(ws, "verify", "archive", "catalog", {
             "documents": len(records), "files_checked": checked, "problems": len(found)})
     except ArchiveError as e:  # a catalog on a read-only share: the check stands, said not recorded
-        found.append(Problem("audit", f"the check was not recorded in the audit trail: {e}"))
+        found.append(Problem("audit", _("the check was not recorded in the audit trail: {error}").format(
+            error=e
+        )))
     return VerifyReport(len(records), checked, index_count, tuple(found))
 
 
@@ -220,14 +235,18 @@ def _adopt_strays(catalog: Catalog, files: FileStore) -> tuple[list[int], list[P
         path = files.absolute(rel)
         match = _CONTENT_NAME.match(path.name)
         if not match or hash_file(path) != match["sha"] or match["suffix"] not in SUPPORTED_SUFFIXES:
-            skipped.append(Problem("stray", f"stray file not in the catalog, left as is: {path}", None, rel))
+            skipped.append(Problem("stray", _("stray file not in the catalog, left as is: {path}").format(
+                path=path
+            ), None, rel))
             continue
         try:
             extracted = extract(path)
         except UnreadableDocumentError as e:
-            skipped.append(Problem("stray", f"stray file not in the catalog: {path}: {e.reason}", None, rel))
+            skipped.append(Problem("stray", _("stray file not in the catalog: {path}: {reason}").format(
+                path=path, reason=e.reason
+            ), None, rel))
             continue
-        doc_id, _ = catalog.insert(
+        doc_id, _inserted = catalog.insert(
             CatalogRow(
                 sha256=match["sha"],
                 filename=path.name,
@@ -254,12 +273,16 @@ def _adopt_archival_copies(catalog: Catalog, files: FileStore, paths: Sequence[s
         doc_id = catalog.id_for_sha(match["sha"]) if match and not match["suffix"] else None
         record = catalog.get(doc_id) if doc_id is not None else None
         if record is None or record.pdfa_path:
-            skipped.append(Problem("stray", f"stray file not in the catalog, left as is: {path}", None, rel))
+            skipped.append(Problem("stray", _("stray file not in the catalog, left as is: {path}").format(
+                path=path
+            ), None, rel))
             continue
         try:
             text = extract(path).text
         except UnreadableDocumentError as e:
-            skipped.append(Problem("stray", f"stray file not in the catalog: {path}: {e.reason}", None, rel))
+            skipped.append(Problem("stray", _("stray file not in the catalog: {path}: {reason}").format(
+                path=path, reason=e.reason
+            ), None, rel))
             continue
         pdfa = StoredFile(hash_file(path), rel, path.stat().st_size)
         catalog.attach_pdfa(record.id, pdfa, text, "done", _merge(None, text))
@@ -293,7 +316,9 @@ def reindex(
 
     engine = engine or ws.engine
     if engine not in ENGINES:
-        raise InputError(f"{engine!r} is not one of {', '.join(ENGINES)}", field="engine")
+        raise InputError(_("{engine!r} is not one of {ENGINES}").format(
+            engine=engine, ENGINES=', '.join(ENGINES)
+        ), field="engine")
     files = _store(ws)
     index = index_module()
     index.engine_class(engine)  # a missing engine is reported before anything is touched
@@ -347,7 +372,7 @@ def stats(ws: Workspace) -> ArchiveStats:
             unreferenced_bytes = _bytes(unreferenced)
             state = "ok"
             if unreferenced:
-                state = f"{_unreferenced_message(ws, unreferenced, unreferenced_bytes)}: {REINDEX}"
+                state = f"{_unreferenced_message(ws, unreferenced, unreferenced_bytes)}: {_(REINDEX)}"
         except ArchiveError as e:
             state = str(e)
     return ArchiveStats(

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, OcrError, OcrUnavailableError
+from ..i18n import N_, _
 
 __all__ = ["INSTALL_HINT", "RemoteOcr", "TASK", "make_app", "run_worker"]
 
 TASK = "paperwork.ocr"
-INSTALL_HINT = "pip install 'paperwork[workers]' (Celery with Redis), and a Redis server for the broker"
+INSTALL_HINT = N_("pip install 'paperwork[workers]' (Celery with Redis), and a Redis server for the broker")
 # Seconds a result is awaited before the import reports the scan as not done (a scan is
 # minutes at most; a queue with no worker would otherwise wait for ever).
 RESULT_TIMEOUT_S = 3600.0
@@ -40,13 +41,13 @@ def _celery():
     try:
         import celery
     except ImportError as e:
-        raise InputError(f"--workers needs Celery: {INSTALL_HINT}") from e
+        raise InputError(_("--workers needs Celery: {INSTALL_HINT}").format(INSTALL_HINT=_(INSTALL_HINT))) from e
     return celery
 
 
 def _check_url(url: str) -> str:
     if not isinstance(url, str) or not url.startswith(("redis://", "rediss://")):
-        raise InputError(f"a broker URL is redis://HOST:PORT/DB, not {url!r}", field="--workers")
+        raise InputError(_("a broker URL is redis://HOST:PORT/DB, not {url!r}").format(url=url), field="--workers")
     return url
 
 
@@ -104,7 +105,9 @@ class Pending:
         try:
             answer = self._result.get(timeout=self._timeout, propagate=True)
         except Exception as e:  # noqa: BLE001 - the broker, a timeout, a task that raised
-            raise OcrError(f"{self._source}: OCR on the workers failed: {type(e).__name__}: {e}") from e
+            raise OcrError(_("{source}: OCR on the workers failed: {name__}: {error}").format(
+                source=self._source, name__=type(e).__name__, error=e
+            )) from e
         if "unavailable" in answer:
             raise OcrUnavailableError(answer["unavailable"])
         if "error" in answer:
@@ -127,7 +130,9 @@ class RemoteOcr:
             with self.app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.5, interval_max=1)
         except Exception as e:  # noqa: BLE001 - kombu/redis connection errors
-            raise OcrError(f"cannot reach the OCR queue at {self.url}: {type(e).__name__}: {e}") from e
+            raise OcrError(_("cannot reach the OCR queue at {url}: {name__}: {error}").format(
+                url=self.url, name__=type(e).__name__, error=e
+            )) from e
 
     def submit(self, source: Path, output: Path, *, force: bool, settings: Any) -> Pending:
         fields = {"mode": settings.mode, "page_timeout": settings.page_timeout, "jobs": settings.jobs}
@@ -135,7 +140,9 @@ class RemoteOcr:
             async_result = self.app.send_task(TASK, args=(str(Path(source).absolute()), str(Path(output).absolute()),
                                                           force, fields))
         except Exception as e:  # noqa: BLE001 - kombu's connection errors
-            raise OcrError(f"cannot reach the OCR queue at {self.url}: {type(e).__name__}: {e}") from e
+            raise OcrError(_("cannot reach the OCR queue at {url}: {name__}: {error}").format(
+                url=self.url, name__=type(e).__name__, error=e
+            )) from e
         return Pending(async_result, Path(source), self.timeout)
 
     def close(self) -> None:
