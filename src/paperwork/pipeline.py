@@ -39,6 +39,7 @@ from . import files
 from .config import Workspace, default_jobs
 from .db import INIT_HINT
 from .errors import InputError, NumberInUseError, PaperworkError, RegisterError
+from .i18n import _
 
 __all__ = ["BatchReport", "Item", "ItemResult", "Plan", "Planned", "Renderer", "default_jobs", "plan", "run"]
 
@@ -226,7 +227,9 @@ def plan(
             doc = load_data(_merge(item.defaults, data), kind.model, source=item.source, base_dir=base_dir,
                             defaults=defaults)
             if confine and not _inside(out, out_dir):
-                raise InputError(f"{item.output} leads outside the output folder {out_dir}: refused",
+                raise InputError(_("{output} leads outside the output folder {out_dir}: refused").format(
+                    output=item.output, out_dir=out_dir
+                ),
                                  source=item.source, field="output")
             files.check_target(out)
             if pdf:
@@ -235,8 +238,10 @@ def plan(
             numbered = is_numbered(kind, ws) and ours
             if issue and is_numbered(kind, ws) and not ours and doc.number is None:
                 raise InputError(
-                    f"{doc.agency.code} is not this workspace's agency ({ws.agency.code}): its register numbers"
-                    f" only {ws.agency.code}'s documents; give `number` in the input, or leave out --issue",
+                    _("{code} is not this workspace's agency ({code2}): its register numbers only "
+                      "{code2}'s documents; give `number` in the input, or leave out --issue").format(
+                        code=doc.agency.code, code2=ws.agency.code
+                    ),
                     source=item.source, field="agency.code")
             legal = tuple(w.message for w in warnings_for(doc, ws.law, today=today))
             if legal and strict:
@@ -250,7 +255,9 @@ def plan(
                 if p.number is not None and not p.recorded:
                     key = (register.series_for(kind.type_symbol), _year(p.doc, today), p.number)
                     if key in claimed:
-                        raise InputError(f"number {p.number:02d} of {key[1]} is also given to '{claimed[key]}'",
+                        raise InputError(_("number {number:02d} of {key} is also given to '{claimed}'").format(
+                            number=p.number, key=key[1], claimed=claimed[key]
+                        ),
                                          source=item.source, field="number")
                     claimed[key] = item.name
             elif numbered and issue:
@@ -300,8 +307,8 @@ def _guard_issued(p: Planned, entry: Any, replace_issued: bool) -> Planned:
         return p
     if not replace_issued:
         raise InputError(
-            f"it is the issued document {entry.number_symbol}: write to another file, or give --replace"
-            " to replace it (its register entry will say so)", source=str(p.out), field="output")
+            _("it is the issued document {number_symbol}: write to another file, or give --replace to "
+              "replace it (its register entry will say so)").format(number_symbol=entry.number_symbol), source=str(p.out), field="output")
     return replace(p, replaces=entry.number_symbol)
 
 
@@ -459,7 +466,9 @@ def _archive_allowed(ws: Workspace, issuing: bool, archive: bool) -> tuple[bool,
     if not (issuing or archive) or ws.catalog_path.is_file():
         return archive, None
     if ws.profile_path is None and not issuing:
-        return False, f"not archived: no workspace here ({ws.root}); {INIT_HINT}"
+        return False, _("not archived: no workspace here ({root}); {INIT_HINT}").format(
+            root=ws.root, INIT_HINT=_(INIT_HINT)
+        )
     from .db import require
 
     require(ws.catalog_path, initialised=ws.profile_path is not None, root=ws.root)
@@ -507,7 +516,7 @@ class _Run:
                      for p in issuing if p.doc.number is not None}
             self.numbers.update(_assign(counter, fresh, given))
         self.render(chunk)
-        for _ in range(MAX_ATTEMPTS):
+        for _attempt in range(MAX_ATTEMPTS):
             explicit = {(counter.series_for(p.kind.type_symbol), p.doc.date.year, p.doc.number)
                         for p in issuing if p.doc.number is not None and self.ok(p)}
             while True:  # renumber after failed renders, so that the register has no gap
@@ -523,7 +532,7 @@ class _Run:
                 return self._record(issuing, wanted, explicit)
             except _Moved:
                 counter = self.register.snapshot()
-        raise RegisterError("the register is busy (other clerks keep issuing numbers): try again")
+        raise RegisterError(_("the register is busy (other clerks keep issuing numbers): try again"))
 
     def _record(self, issuing: Sequence[Planned], wanted: Mapping[int, int],
                 explicit: set[tuple[str, int, int]]) -> dict[int, Any]:
@@ -585,7 +594,9 @@ class _Run:
             except PaperworkError as e:
                 if entry is not None:
                     unplaced.append((entry, str(e)))
-                    e = PaperworkError(f"{e}; number {entry.number_symbol} withdrawn (the register says why)")
+                    e = PaperworkError(_("{error}; number {number_symbol} withdrawn (the register says why)").format(
+                        error=e, number_symbol=entry.number_symbol
+                    ))
                 done[p.item.index] = ItemResult(p.item.name, p.kind.name, p.out, "failed", failure=e,
                                                 worker=r.worker, ref=p.item.ref)
                 continue
