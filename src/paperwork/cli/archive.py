@@ -18,6 +18,7 @@ import click
 
 from ..archive.names import ENGINES, REINDEX
 from ..errors import ArchiveError, InputError, PaperworkError
+from ..i18n import N_, _
 from . import cli, get_workspace
 
 _MARK = re.compile(r"«([^»]*)»")
@@ -29,7 +30,7 @@ def _parse_date(value: str | None, option: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from None
+        raise InputError(_("{value!r} is not a date (YYYY-MM-DD)").format(value=value), field=option) from None
 
 
 def _is_tty(err: bool = False) -> bool:
@@ -84,7 +85,7 @@ _MAX_ID = 2**63 - 1
 
 def _doc_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
     if not 1 <= value <= _MAX_ID:  # ids start at 1
-        raise InputError(f"no document with id {value} in the archive")
+        raise InputError(_("no document with id {value} in the archive").format(value=value))
     return value
 
 
@@ -123,31 +124,31 @@ def create(ctx) -> None:
 
     ws = get_workspace(ctx)
     create_catalog(ws.catalog_path)
-    click.echo(f"Created an empty catalog: {ws.catalog_path}")
+    click.echo(_("Created an empty catalog: {catalog_path}").format(catalog_path=ws.catalog_path))
 
 
 def _workers_option(f):
     return click.option(
         "--workers", "queue", metavar="URL", default=None,
-        help="OCR the scans on `paperwork worker`s of this Redis queue, redis://HOST:PORT/DB "
-             "(default: [ocr] workers in paperwork.toml, else here).",
+        help=N_("OCR the scans on `paperwork worker`s of this Redis queue, redis://HOST:PORT/DB "
+             "(default: [ocr] workers in paperwork.toml, else here)."),
     )(f)
 
 
 @archive.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
-@click.option("--type", "doc_type", help='Tên loại, e.g. "Quyết định" (else read from the text).')
-@click.option("--number", help='Số, ký hiệu, e.g. "05/QĐ-SNV" (else read from the "Số:" line).')
-@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of issue (else read from the date line).")
-@click.option("--agency", help="Issuing agency (else the capital lines of the header).")
-@click.option("--title", help="Trích yếu (else the line under the type heading).")
-@click.option("--signer", help="Who signed it.")
+@click.option("--type", "doc_type", help=N_('Tên loại, e.g. "Quyết định" (else read from the text).'))
+@click.option("--number", help=N_('Số, ký hiệu, e.g. "05/QĐ-SNV" (else read from the "Số:" line).'))
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help=N_("Date of issue (else read from the date line)."))
+@click.option("--agency", help=N_("Issuing agency (else the capital lines of the header)."))
+@click.option("--title", help=N_("Trích yếu (else the line under the type heading)."))
+@click.option("--signer", help=N_("Who signed it."))
 @click.option(
     "--source",
     type=click.Choice(["imported", "generated", "scanned"]),
     default="imported",
     show_default=True,
-    help="Where the document comes from.",
+    help=N_("Where the document comes from."),
 )
 @click.option(
     "--ocr",
@@ -155,19 +156,19 @@ def _workers_option(f):
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="OCR scans: auto = images and PDFs whose text layer is missing, too short or garbled.",
+    help=N_("OCR scans: auto = images and PDFs whose text layer is missing, too short or garbled."),
 )
 @click.option(
     "--ocr-timeout",
     type=float,
     metavar="SECONDS",
-    help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).",
+    help=N_("Give up OCR of a page after this long (default: [ocr] page_timeout, else 120)."),
 )
 @click.option(
-    "--ocr-jobs", type=int, metavar="N", help="Pages OCRed at once (default: [ocr] jobs, else every core)."
+    "--ocr-jobs", type=int, metavar="N", help=N_("Pages OCRed at once (default: [ocr] jobs, else every core).")
 )
 @_workers_option
-@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the records as JSON."))
 @click.pass_context
 def add(
     ctx, files, doc_type, number, date_text, agency, title, signer, source, ocr_mode, ocr_timeout, ocr_jobs, queue,
@@ -225,9 +226,14 @@ def add(
         for result in report.added:
             name = shown.get(result.source_path, result.source_path)
             if result.duplicate:
-                click.echo(f"exists #{result.record.id}  {name}  (already archived)")
+                click.echo(_("exists #{id}  {name}  (already archived)").format(
+                    id=result.record.id, name=name
+                ))
             else:
-                click.echo(f"added  #{result.record.id}  {name}  {_describe(result.record)}{_text_note(result)}")
+                click.echo(_("added  #{id}  {name}  {describe}{text_note}").format(
+                    id=result.record.id, name=name, describe=_describe(result.record),
+                    text_note=_text_note(result)
+                ))
     for failure in report.failed:
         click.echo(f"{shown.get(failure.path, failure.path)}: {failure.reason}", err=True)
     for result in report.added:
@@ -235,7 +241,9 @@ def add(
             click.echo(f"{shown.get(result.source_path, result.source_path)}: {problem}", err=True)
     if report.ocr_unavailable is not None:
         unread = sum(1 for r in report.added if r.record.ocr == "unavailable" and not r.duplicate)
-        click.echo(f"Note: {unread} scan(s) stored without text. {report.ocr_unavailable}", err=True)
+        click.echo(_("Note: {unread} scan(s) stored without text. {ocr_unavailable}").format(
+            unread=unread, ocr_unavailable=report.ocr_unavailable
+        ), err=True)
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
     if not report.ok:
@@ -284,7 +292,9 @@ def _rate_progress(total: int, label: str):
             shown.update(done=done[0], at=now)
             speed = rate()
             eta = f", about {_duration((total - done[0]) / speed)} left" if speed and done[0] < total else ""
-            click.echo(f"{label} {done[0]}/{total} ({speed:.1f} files/s{eta})", err=True)
+            click.echo(_("{label} {done}/{total} ({speed:.1f} files/s{eta})").format(
+                label=label, done=done[0], total=total, speed=speed, eta=eta
+            ), err=True)
 
     yield line
 
@@ -301,17 +311,17 @@ def _import_line(item) -> str:
 @archive.command("import")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--inventory", type=click.Path(path_type=Path), metavar="FILE.xlsx|.csv",
-              help="The mục lục: one row per file (Tên tệp, Số và ký hiệu, Ngày, Tác giả, Trích yếu, Hồ sơ).")
+              help=N_("The mục lục: one row per file (Tên tệp, Số và ký hiệu, Ngày, Tác giả, Trích yếu, Hồ sơ)."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Pages OCRed at once (default: [ocr] jobs, else every core).")
+              help=N_("Pages OCRed at once (default: [ocr] jobs, else every core)."))
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="OCR scans, as in `archive add`.")
+              show_default=True, help=N_("OCR scans, as in `archive add`."))
 @click.option("--ocr-timeout", type=float, metavar="SECONDS",
-              help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).")
+              help=N_("Give up OCR of a page after this long (default: [ocr] page_timeout, else 120)."))
 @click.option("--report", "report_path", type=click.Path(path_type=Path), metavar="FILE.csv",
-              help="Where the report goes (default: import-report-YYYYMMDD-HHMMSS.csv in the current folder).")
+              help=N_("Where the report goes (default: import-report-YYYYMMDD-HHMMSS.csv in the current folder)."))
 @_workers_option
-@click.option("--dry-run", is_flag=True, help="Check the inventory and list what would be added; write nothing.")
+@click.option("--dry-run", is_flag=True, help=N_("Check the inventory and list what would be added; write nothing."))
 @click.pass_context
 def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_path, queue, dry_run) -> None:
     """Add every document under FOLDER (typed and scanned), with metadata from an inventory.
@@ -354,28 +364,34 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
         check_target(report_path)
         parent = report_path.absolute().parent
         if not parent.is_dir() or not os.access(parent, os.W_OK):
-            raise InputError(f"cannot write the report into {parent}", field="--report")
+            raise InputError(_("cannot write the report into {parent}").format(parent=parent), field="--report")
     try:
         plan = plan_import(ws, folder, inventory=inventory, exclude=[report_path])
     except InventoryError as e:
         for problem in e.problems[:-1]:
-            click.echo(f"Error: {problem}", err=True)
+            click.echo(_("Error: {problem}").format(problem=problem), err=True)
         raise e.problems[-1] from None
     if plan.inventory is not None:
         ignored = f"; ignored: {', '.join(plan.inventory.ignored)}" if plan.inventory.ignored else ""
-        click.echo(f"Inventory {inventory}: {len(plan.inventory.rows)} files listed; columns: "
-                   f"{', '.join(h for h, _ in plan.inventory.columns)}{ignored}", err=True)
+        click.echo(_("Inventory {inventory}: {count} files listed; columns: {items}{ignored}").format(
+            inventory=inventory, count=len(plan.inventory.rows),
+            items=', '.join(h for h, _ in plan.inventory.columns), ignored=ignored
+        ), err=True)
     if plan.killed_runs:
-        click.echo(f"Note: an earlier import of {folder} was killed before it ended; it goes on from where it"
-                   f" stopped. The documents of its last batch may be missing from the search index: {REINDEX}"
-                   " once this import is done (`paperwork archive verify` says whether it is needed).", err=True)
+        click.echo(_("Note: an earlier import of {folder} was killed before it ended; it goes on from "
+                     "where it stopped. The documents of its last batch may be missing from the search "
+                     "index: {REINDEX} once this import is done (`paperwork archive verify` says "
+                     "whether it is needed).").format(folder=folder, REINDEX=_(REINDEX)), err=True)
     if dry_run:
         with _rate_progress(len(plan.todo), "Checking") as progress:
             report = dry_run_import(ws, plan, progress=progress)
         for item in report.items:
             click.echo(_import_line(item))
-        click.echo(f"dry run: {report.count(WOULD_ADD)} would be added, {report.count(ALREADY_THERE)} already there,"
-                   f" {report.count(FAILED)} would fail, {report.count(SKIPPED)} skipped; nothing written")
+        click.echo(_("dry run: {count} would be added, {count2} already there, {count3} would fail, "
+                     "{count4} skipped; nothing written").format(
+            count=report.count(WOULD_ADD), count2=report.count(ALREADY_THERE), count3=report.count(FAILED),
+            count4=report.count(SKIPPED)
+        ))
         if not report.ok:
             ctx.exit(1)
         return
@@ -389,8 +405,9 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
             where = f"the report so far is in {report_path}"
         except PaperworkError as e:
             where = f"no report ({e})"
-        click.echo(f"Stopped after {len(collected)} of {len(plan.files) + len(plan.refused)} files; {where}."
-                   " Run the same command again to go on.", err=True)
+        click.echo(_("Stopped after {count} of {value} files; {where}. Run the same command again to go on.").format(
+            count=len(collected), value=len(plan.files) + len(plan.refused), where=where
+        ), err=True)
         raise
     write_report(report_path, report.items)
     for item in report.items:
@@ -398,9 +415,14 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
             click.echo(f"{item.file}: {item.reason}", err=True)
     if report.ocr_unavailable is not None:
         unread = sum(1 for i in report.items if i.status == ADDED and i.ocr == "unavailable")
-        click.echo(f"Note: {unread} scan(s) stored without text. {report.ocr_unavailable}", err=True)
-    click.echo(f"{folder}: {report.count(ADDED)} added, {report.count(ALREADY_THERE)} already there,"
-               f" {report.count(FAILED)} failed, {report.count(SKIPPED)} skipped; report: {report_path}")
+        click.echo(_("Note: {unread} scan(s) stored without text. {ocr_unavailable}").format(
+            unread=unread, ocr_unavailable=report.ocr_unavailable
+        ), err=True)
+    click.echo(_("{folder}: {count} added, {count2} already there, {count3} failed, {count4} skipped; "
+                 "report: {report_path}").format(
+        folder=folder, count=report.count(ADDED), count2=report.count(ALREADY_THERE),
+        count3=report.count(FAILED), count4=report.count(SKIPPED), report_path=report_path
+    ))
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
     if not report.ok:
@@ -410,15 +432,15 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
 @archive.command("ocr")
 @click.argument("doc_ids", metavar="[ID]...", nargs=-1, type=int, callback=lambda ctx, param, ids: tuple(
     _doc_id(ctx, param, i) for i in ids))
-@click.option("--all-missing", is_flag=True, help="Every document whose OCR was unavailable, skipped, failed or partial.")
+@click.option("--all-missing", is_flag=True, help=N_("Every document whose OCR was unavailable, skipped, failed or partial."))
 @click.option(
     "--ocr-timeout",
     type=float,
     metavar="SECONDS",
-    help="Give up OCR of a page after this long (default: [ocr] page_timeout, else 120).",
+    help=N_("Give up OCR of a page after this long (default: [ocr] page_timeout, else 120)."),
 )
 @click.option(
-    "--ocr-jobs", type=int, metavar="N", help="Pages OCRed at once (default: [ocr] jobs, else every core)."
+    "--ocr-jobs", type=int, metavar="N", help=N_("Pages OCRed at once (default: [ocr] jobs, else every core).")
 )
 @_workers_option
 @click.pass_context
@@ -441,7 +463,7 @@ def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs, queue) -> None:
     from ..archive.service import missing_text_ids, ocr_documents
 
     if not doc_ids and not all_missing:
-        raise InputError("give the IDs of the documents to OCR, or --all-missing")
+        raise InputError(_("give the IDs of the documents to OCR, or --all-missing"))
     ws = get_workspace(ctx)
     settings = OcrSettings(
         page_timeout=ws.ocr_page_timeout if ocr_timeout is None else ocr_timeout,
@@ -450,15 +472,20 @@ def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs, queue) -> None:
     )
     ids = list(doc_ids) + (missing_text_ids(ws) if all_missing else [])
     if not ids:
-        click.echo("No documents are missing their OCR text.")
+        click.echo(_("No documents are missing their OCR text."))
         return
     report = ocr_documents(ws, ids, ocr=settings)
     for result in report.results:
         record = result.record
         for problem in result.ocr_problems:
-            click.echo(f"id {record.id} ({record.filename}): {problem}", err=True)
+            click.echo(_("id {id} ({filename}): {problem}").format(
+                id=record.id, filename=record.filename, problem=problem
+            ), err=True)
         if result.updated:
-            click.echo(f"ocr    #{record.id}  {record.filename}  {_describe(record)}{_text_note(result)}")
+            click.echo(_("ocr    #{id}  {filename}  {describe}{text_note}").format(
+                id=record.id, filename=record.filename, describe=_describe(record),
+                text_note=_text_note(result)
+            ))
     if report.index_error is not None:
         raise ArchiveError(report.index_error)
     if not report.ok:
@@ -467,7 +494,7 @@ def ocr(ctx, doc_ids, all_missing, ocr_timeout, ocr_jobs, queue) -> None:
 
 @archive.command("show")
 @click.argument("doc_id", metavar="ID", type=int, callback=_doc_id)
-@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the record as JSON."))
 @click.pass_context
 def show(ctx, doc_id: int, as_json: bool) -> None:
     """Show all metadata of document ID, with the path and SHA-256 of its stored copy.
@@ -524,12 +551,16 @@ def verify(ctx) -> None:
         click.echo(problem.message)
     if not report.ok:
         repairable = {"not-indexed", "not-catalogued", "index", "leftover", "stray"}
-        hint = REINDEX if {p.kind for p in report.problems} <= repairable else (
-            f"restore modified or missing files from a backup, then {REINDEX}")
-        raise ArchiveError(f"{len(report.problems)} problem(s) in the archive: {hint}")
+        hint = _(REINDEX) if {p.kind for p in report.problems} <= repairable else (
+            _("restore modified or missing files from a backup, then {REINDEX}").format(REINDEX=_(REINDEX)))
+        raise ArchiveError(_("{count} problem(s) in the archive: {hint}").format(
+            count=len(report.problems), hint=hint
+        ))
     click.echo(
-        f"OK: {report.documents} documents, {report.files_checked} files verified, "
-        f"index in step ({report.index_documents or 0} documents)."
+        _("OK: {documents} documents, {files_checked} files verified, index in step ({value} documents).").format(
+            documents=report.documents, files_checked=report.files_checked,
+            value=report.index_documents or 0
+        )
     )
 
 
@@ -538,8 +569,8 @@ def verify(ctx) -> None:
     "--engine",
     type=click.Choice(ENGINES),
     default=None,
-    help="Rebuild with this search engine and make it the workspace's (paperwork.toml). "
-    "tantivy stays fast at 100,000 documents; it needs: pip install 'paperwork[tantivy]'.",
+    help=N_("Rebuild with this search engine and make it the workspace's (paperwork.toml). "
+    "tantivy stays fast at 100,000 documents; it needs: pip install 'paperwork[tantivy]'."),
 )
 @click.pass_context
 def reindex(ctx, engine: str | None) -> None:
@@ -562,7 +593,7 @@ def reindex(ctx, engine: str | None) -> None:
         state: dict[str, object] = {}
 
         def total(n: int) -> None:
-            bar = click.progressbar(length=n, label="Indexing", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=n, label=N_("Indexing"), file=click.get_text_stream("stderr"))
             state["bar"] = bar.__enter__()
 
         def progress(done: int) -> None:  # done so far, not since the last call
@@ -577,21 +608,27 @@ def reindex(ctx, engine: str | None) -> None:
     else:
         report = reindex_archive(ws, engine=engine)
     if report.removed_temps:
-        click.echo(f"Removed {report.removed_temps} leftover copies of an interrupted add.")
+        click.echo(_("Removed {removed_temps} leftover copies of an interrupted add.").format(
+            removed_temps=report.removed_temps
+        ))
     if report.adopted:
         ids = ", ".join(f"#{i}" for i in report.adopted)
-        click.echo(f"Catalogued {len(report.adopted)} stored file(s) an interrupted add left: {ids}.")
-    click.echo(f"Reindexed {report.indexed} documents.")
+        click.echo(_("Catalogued {count} stored file(s) an interrupted add left: {ids}.").format(
+            count=len(report.adopted), ids=ids
+        ))
+    click.echo(_("Reindexed {indexed} documents.").format(indexed=report.indexed))
     if report.switched:
-        click.echo(f"Search engine is now {report.engine} (saved in paperwork.toml).")
+        click.echo(_("Search engine is now {engine} (saved in paperwork.toml).").format(engine=report.engine))
     for problem in report.skipped:
         click.echo(problem.message, err=True)
     if report.skipped:
-        raise ArchiveError(f"{len(report.skipped)} stray file(s) left as they are; see above")
+        raise ArchiveError(_("{count} stray file(s) left as they are; see above").format(
+            count=len(report.skipped)
+        ))
 
 
 @archive.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the figures as JSON."))
 @click.pass_context
 def stats(ctx, as_json: bool) -> None:
     """Count documents by type, year and source; the search engine, index size.
@@ -631,17 +668,21 @@ def stats(ctx, as_json: bool) -> None:
     def counts(pairs) -> str:
         return ", ".join(f"{key or '(unknown)'} {n}" for key, n in pairs) or "-"
 
-    click.echo(f"Documents:  {s.documents} ({_human_size(s.total_size)})")
-    click.echo(f"By type:    {counts(s.by_type)}")
-    click.echo(f"By year:    {counts(s.by_year)}")
-    click.echo(f"By source:  {counts(s.by_source)}")
+    click.echo(_("Documents:  {documents} ({human_size})").format(
+        documents=s.documents, human_size=_human_size(s.total_size)
+    ))
+    click.echo(_("By type:    {counts}").format(counts=counts(s.by_type)))
+    click.echo(_("By year:    {counts}").format(counts=counts(s.by_year)))
+    click.echo(_("By source:  {counts}").format(counts=counts(s.by_source)))
     if s.index_state == "ok":
-        click.echo(f"Index:      {s.index_documents} documents ({_human_size(s.index_size)}, {s.engine})")
+        click.echo(_("Index:      {index_documents} documents ({human_size}, {engine})").format(
+            index_documents=s.index_documents, human_size=_human_size(s.index_size), engine=s.engine
+        ))
     else:
-        click.echo(f"Index:      {s.index_state}")
-        click.echo(f"Engine:     {s.engine}")
+        click.echo(_("Index:      {index_state}").format(index_state=s.index_state))
+        click.echo(_("Engine:     {engine}").format(engine=s.engine))
     if s.recommendation:
-        click.echo(f"Advice:     {s.recommendation}")
+        click.echo(_("Advice:     {recommendation}").format(recommendation=s.recommendation))
 
 
 def _highlight(snippet: str, tty: bool) -> str:
@@ -652,17 +693,17 @@ def _highlight(snippet: str, tty: bool) -> str:
 
 @cli.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--type", "doc_type", help='Tên loại, e.g. "Quyết định".')
-@click.option("--year", type=int, help="Year of issue.")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Issued on or after this date.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Issued on or before this date.")
-@click.option("--agency", help="Words of the issuing agency.")
-@click.option("--number", help='The whole số, ký hiệu, e.g. "05/QĐ-SNV".')
-@click.option("--limit", type=int, default=20, show_default=True, help="At most this many hits.")
+@click.option("--type", "doc_type", help=N_('Tên loại, e.g. "Quyết định".'))
+@click.option("--year", type=int, help=N_("Year of issue."))
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help=N_("Issued on or after this date."))
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help=N_("Issued on or before this date."))
+@click.option("--agency", help=N_("Words of the issuing agency."))
+@click.option("--number", help=N_('The whole số, ký hiệu, e.g. "05/QĐ-SNV".'))
+@click.option("--limit", type=int, default=20, show_default=True, help=N_("At most this many hits."))
 @click.option(
     "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the hits as JSON."))
 @click.pass_context
 def search(ctx, query, doc_type, year, date_from, date_to, agency, number, limit, sort, as_json) -> None:
     """Search the archive: words (with or without diacritics), "phrases", word~ for typos.
@@ -695,7 +736,7 @@ def search(ctx, query, doc_type, year, date_from, date_to, agency, number, limit
         _echo_json([{key: getattr(hit, key) for key in keys} for hit in hits])
         return
     if not hits:
-        click.echo("No documents found.")
+        click.echo(_("No documents found."))
         return
     tty = _is_tty()
     for hit in hits:
@@ -707,10 +748,10 @@ def search(ctx, query, doc_type, year, date_from, date_to, agency, number, limit
 
 @cli.command("worker")
 @click.option("--broker", "url", metavar="URL", default=None,
-              help="The queue's Redis URL (default: [ocr] workers in paperwork.toml).")
+              help=N_("The queue's Redis URL (default: [ocr] workers in paperwork.toml)."))
 @click.option("-c", "--concurrency", type=click.IntRange(min=1), default=None,
-              help="Scans OCRed at once on this machine (default: every core).")
-@click.option("--name", default=None, help="This worker's name in the queue (default: celery@HOST).")
+              help=N_("Scans OCRed at once on this machine (default: every core)."))
+@click.option("--name", default=None, help=N_("This worker's name in the queue (default: celery@HOST)."))
 @click.pass_context
 def worker(ctx, url: str | None, concurrency: int | None, name: str | None) -> None:
     """OCR scans for the workspaces that share a queue, until stopped (Ctrl-C).
@@ -729,5 +770,5 @@ def worker(ctx, url: str | None, concurrency: int | None, name: str | None) -> N
 
     url = url or get_workspace(ctx).ocr_workers
     if not url:
-        raise InputError("give --broker redis://HOST:PORT/DB, or set [ocr] workers in paperwork.toml")
+        raise InputError(_("give --broker redis://HOST:PORT/DB, or set [ocr] workers in paperwork.toml"))
     run_worker(url, concurrency=concurrency, name=name)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import N_, _
 from . import cli, get_workspace
 from .signing import key_options
 
@@ -13,7 +14,7 @@ from .signing import key_options
 def echo_warnings(result) -> None:
     """The legal-basis warnings of one document, on stderr, each naming its file and field."""
     for warning in result.warnings:
-        click.echo(f"Warning: {result.source}: {warning}", err=True)
+        click.echo(_("Warning: {source}: {warning}").format(source=result.source, warning=warning), err=True)
 
 
 def pdf_font_note(fonts) -> str:
@@ -61,25 +62,25 @@ def example(kind: str) -> None:
 @click.argument("kind")
 @click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The .docx to write.")
-@click.option("--pdf", is_flag=True, help="Also write OUTPUT with .pdf through LibreOffice.")
+              help=N_("The .docx to write."))
+@click.option("--pdf", is_flag=True, help=N_("Also write OUTPUT with .pdf through LibreOffice."))
 @click.option("--issue", is_flag=True,
-              help="Allocate the next number of the register for the document's year, print it and record it.")
+              help=N_("Allocate the next number of the register for the document's year, print it and record it."))
 @click.option("--replace", "replace_issued", is_flag=True,
-              help="Replace OUTPUT even if it is an issued document (its register entry says so).")
-@click.option("--no-archive", is_flag=True, help="Do not store the written document in the archive.")
+              help=N_("Replace OUTPUT even if it is an issued document (its register entry says so)."))
+@click.option("--no-archive", is_flag=True, help=N_("Do not store the written document in the archive."))
 @click.option("--strict", is_flag=True,
-              help="A căn cứ not in force on the document's date is an error, not a warning ([law] strict).")
+              help=N_("A căn cứ not in force on the document's date is an error, not a warning ([law] strict)."))
 @click.option("--sign", "sign_pdf", is_flag=True,
-              help="Sign the PDF (with --pdf) once its number and date are in it: see `paperwork sign`.")
+              help=N_("Sign the PDF (with --pdf) once its number and date are in it: see `paperwork sign`."))
 @key_options
 @click.option("--as", "role", type=click.Choice(["person", "agency"]), default="person", show_default=True,
-              help="With --sign: sign as the competent person or as the agency.")
+              help=N_("With --sign: sign as the competent person or as the agency."))
 @click.option("--image", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="With --sign --as person: the handwritten signature, a blue transparent PNG.")
+              help=N_("With --sign --as person: the handwritten signature, a blue transparent PNG."))
 @click.option("--seal", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="With --sign --as agency: the seal, a red transparent PNG with its resolution.")
-@click.option("--tsa", metavar="URL", default=None, help="With --sign: a timestamp authority (RFC 3161).")
+              help=N_("With --sign --as agency: the seal, a red transparent PNG with its resolution."))
+@click.option("--tsa", metavar="URL", default=None, help=N_("With --sign: a timestamp authority (RFC 3161)."))
 @click.pass_context
 def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: bool, issue: bool,
            replace_issued: bool, no_archive: bool, strict: bool, sign_pdf: bool, key: Path | None,
@@ -106,7 +107,7 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
     from ..pipeline import single
 
     if output.suffix.lower() != ".docx":
-        raise InputError("the output must be a .docx file", source=str(output))
+        raise InputError(_("the output must be a .docx file"), source=str(output))
     k = get_kind(kind)
     ws = get_workspace(ctx)
     signer = _signer(ws, sign_pdf, pdf, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
@@ -115,26 +116,32 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
                              replace_issued=replace_issued, strict=strict, sign=signer)
     echo_warnings(written)
     for line in report.recovered:
-        click.echo(f"recovered from an interrupted run: {line}", err=True)
+        click.echo(_("recovered from an interrupted run: {line}").format(line=line), err=True)
     note = ""
     if written.number is not None:
         note = f" (Số: {written.number}" + (", registered)" if written.issued else ")")
     elif k.numbered:
         note = " (draft: number and date left blank)"
-    click.echo(f"wrote {written.output}{note}")
+    click.echo(_("wrote {output}{note}").format(output=written.output, note=note))
     if written.pdf:
-        click.echo(f"wrote {written.pdf} ({pdf_font_note(written.pdf_fonts)})")
+        click.echo(_("wrote {pdf} ({pdf_font_note})").format(
+            pdf=written.pdf, pdf_font_note=pdf_font_note(written.pdf_fonts)
+        ))
     if written.signature is not None:
         s = written.signature
-        click.echo(f"signed {s.output} as {s.role}: {s.signer}, {s.signed_at.isoformat(timespec='seconds')}")
+        click.echo(_("signed {output} as {role}: {signer}, {date}").format(
+            output=s.output, role=s.role, signer=s.signer, date=s.signed_at.isoformat(timespec='seconds')
+        ))
     if written.archive_id is not None:
-        click.echo(f"archived as id {written.archive_id}")
+        click.echo(_("archived as id {archive_id}").format(archive_id=written.archive_id))
     if report.archive_note:
         click.echo(report.archive_note, err=True)
     if written.problem:
         raise ConversionError(written.problem)
     if report.archive_error:
-        raise ArchiveError(f"{written.output} was written but not archived: {report.archive_error}")
+        raise ArchiveError(_("{output} was written but not archived: {archive_error}").format(
+            output=written.output, archive_error=report.archive_error
+        ))
 
 
 def _signer(ws, sign_pdf: bool, pdf: bool, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
@@ -144,10 +151,10 @@ def _signer(ws, sign_pdf: bool, pdf: bool, key, password_stdin, pkcs11_lib, toke
 
     if not sign_pdf:
         if key or pkcs11_lib or image or seal or tsa:
-            raise InputError("--key, --image, --seal and --tsa sign the PDF: give --sign --pdf too", field="--sign")
+            raise InputError(_("--key, --image, --seal and --tsa sign the PDF: give --sign --pdf too"), field="--sign")
         return None
     if not pdf:
-        raise InputError("--sign signs the PDF: give --pdf too", field="--sign")
+        raise InputError(_("--sign signs the PDF: give --pdf too"), field="--sign")
     from ..signing import SignOptions, check_ready, pipeline_signer
     from .signing import key_from_options
 
@@ -160,7 +167,7 @@ def _signer(ws, sign_pdf: bool, pdf: bool, key, password_stdin, pkcs11_lib, toke
 @cli.command()
 @click.argument("kind")
 @click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--strict", is_flag=True, help="Treat a căn cứ not in force as an error (exit 2).")
+@click.option("--strict", is_flag=True, help=N_("Treat a căn cứ not in force as an error (exit 2)."))
 @click.pass_context
 def check(ctx: click.Context, kind: str, input_file: Path, strict: bool) -> None:
     """Check INPUT as `render` would, writing nothing: every validation and every warning.
@@ -183,6 +190,6 @@ def check(ctx: click.Context, kind: str, input_file: Path, strict: bool) -> None
         raise the_plan.invalid[0].failure
     [planned] = the_plan.ready
     for warning in planned.warnings:
-        click.echo(f"Warning: {input_file}: {warning}", err=True)
+        click.echo(_("Warning: {input_file}: {warning}").format(input_file=input_file, warning=warning), err=True)
     count = len(planned.warnings)
     click.echo(f"{input_file}: valid {k.name}" + (f"; {count} warning{'s' if count > 1 else ''}" if count else ""))
