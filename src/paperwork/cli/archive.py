@@ -274,7 +274,7 @@ def _rate_progress(total: int, label: str):
 
     if _is_tty(err=True):
         with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True,
-                               item_show_func=lambda _: f"{rate():.1f} files/s" if done[0] else None) as bar:
+                               item_show_func=lambda item: _("{rate:.1f} files/s").format(rate=rate()) if done[0] else None) as bar:
 
             def update(n: int) -> None:
                 done[0] += n
@@ -291,7 +291,8 @@ def _rate_progress(total: int, label: str):
         if done[0] - shown["done"] >= step or now - shown["at"] >= 30 or done[0] == total:
             shown.update(done=done[0], at=now)
             speed = rate()
-            eta = f", about {_duration((total - done[0]) / speed)} left" if speed and done[0] < total else ""
+            eta = (_(", about {duration} left").format(duration=_duration((total - done[0]) / speed))
+                   if speed and done[0] < total else "")
             click.echo(_("{label} {done}/{total} ({speed:.1f} files/s{eta})").format(
                 label=label, done=done[0], total=total, speed=speed, eta=eta
             ), err=True)
@@ -372,7 +373,8 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
             click.echo(_("Error: {problem}").format(problem=problem), err=True)
         raise e.problems[-1] from None
     if plan.inventory is not None:
-        ignored = f"; ignored: {', '.join(plan.inventory.ignored)}" if plan.inventory.ignored else ""
+        ignored = (_("; ignored: {columns}").format(columns=", ".join(plan.inventory.ignored))
+                   if plan.inventory.ignored else "")
         click.echo(_("Inventory {inventory}: {count} files listed; columns: {items}{ignored}").format(
             inventory=inventory, count=len(plan.inventory.rows),
             items=', '.join(h for h, _ in plan.inventory.columns), ignored=ignored
@@ -383,7 +385,7 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
                      "index: {REINDEX} once this import is done (`paperwork archive verify` says "
                      "whether it is needed).").format(folder=folder, REINDEX=_(REINDEX)), err=True)
     if dry_run:
-        with _rate_progress(len(plan.todo), "Checking") as progress:
+        with _rate_progress(len(plan.todo), _("Checking")) as progress:
             report = dry_run_import(ws, plan, progress=progress)
         for item in report.items:
             click.echo(_import_line(item))
@@ -397,14 +399,14 @@ def import_folder(ctx, folder, inventory, jobs, ocr_mode, ocr_timeout, report_pa
         return
     collected: list = []
     try:
-        with _rate_progress(len(plan.todo), "Importing") as progress:
+        with _rate_progress(len(plan.todo), _("Importing")) as progress:
             report = run_import(ws, plan, ocr=ocr, progress=progress, on_item=collected.append)
     except BaseException:
         try:
             write_report(report_path, collected)
-            where = f"the report so far is in {report_path}"
+            where = _("the report so far is in {path}").format(path=report_path)
         except PaperworkError as e:
-            where = f"no report ({e})"
+            where = _("no report ({error})").format(error=e)
         click.echo(_("Stopped after {count} of {value} files; {where}. Run the same command again to go on.").format(
             count=len(collected), value=len(plan.files) + len(plan.refused), where=where
         ), err=True)
@@ -593,7 +595,7 @@ def reindex(ctx, engine: str | None) -> None:
         state: dict[str, object] = {}
 
         def total(n: int) -> None:
-            bar = click.progressbar(length=n, label=N_("Indexing"), file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=n, label=_("Indexing"), file=click.get_text_stream("stderr"))
             state["bar"] = bar.__enter__()
 
         def progress(done: int) -> None:  # done so far, not since the last call
@@ -666,7 +668,7 @@ def stats(ctx, as_json: bool) -> None:
         return
 
     def counts(pairs) -> str:
-        return ", ".join(f"{key or '(unknown)'} {n}" for key, n in pairs) or "-"
+        return ", ".join(f"{key or _('(unknown)')} {n}" for key, n in pairs) or "-"
 
     click.echo(_("Documents:  {documents} ({human_size})").format(
         documents=s.documents, human_size=_human_size(s.total_size)
