@@ -56,8 +56,8 @@ def show(doc_id: int):
     record = readable_document(doc_id)
     ws = workspace()
     text = document_text(ws, doc_id)
-    history = audit.events(ws, doc=doc_id)
     event("view", "document", doc_id, {"page": "document"})
+    history = audit.events(ws, doc=doc_id)
     return render_template(
         "document.html", record=record, pages=preview_pages(record), text=text[:TEXT_SHOWN],
         text_cut=len(text) > TEXT_SHOWN, dossier=_dossier_of(doc_id), registers=_registers_of(record),
