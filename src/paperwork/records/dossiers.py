@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..i18n import _
 from .catalog import Dossier, DossierCatalog, Move
 from .planfile import PlanRow, read_plan
 from .retention import RetentionTable, retention_table
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ..archive.store import DocumentRecord
     from ..config import Workspace
     from ..register import Entry
+    from .arrivals import IncomingEntry
 
 __all__ = [
     "Contents",
@@ -189,6 +191,29 @@ def _check_ids(ids: Sequence[int]) -> list[int]:
     return unique
 
 
+def filing_target(ws: Workspace, year: int, code: str | None, *, field: str = "--dossier") -> Dossier | None:
+    """The open dossier ``code`` of ``year`` that a document being issued or received goes into.
+
+    None when no code is given, or when ``year`` has no Danh mục hồ sơ at all (an office that keeps
+    its dossiers on paper: the code is only written on the document or its ĐẾN stamp). Checked
+    before anything is numbered: a code the year's plan lacks, or a dossier already closed, is an
+    ``InputError`` naming ``field``.
+    """
+    if code is None:
+        return None
+    catalog = dossier_catalog(ws)
+    if not catalog.dossiers(year):
+        return None
+    found = catalog.find(year, code)
+    if found is None:
+        raise InputError(_("no dossier {code} in the Danh mục hồ sơ of {year} (`paperwork dossier list --year "
+                           "{year}`)").format(code=code, year=year), field=field)
+    if found.status != "open":
+        raise InputError(_("{label} is {status}: it takes no more documents").format(
+            label=found.label, status=found.status), field=field)
+    return found
+
+
 def file_documents(ws: Workspace, year: int, code: str, ids: Sequence[int], *,
                    reason: str | None = None) -> list[Move | int]:
     """File archive documents into a dossier; each must be in the archive (checked first)."""
@@ -253,6 +278,7 @@ class Item:
     pages: int | None
     page_range: str  # "1-3" within the dossier, "" when not known
     note: str
+    incoming: IncomingEntry | None = None  # the incoming register's row, when it arrived here
 
     @property
     def summary(self) -> str:
@@ -313,12 +339,27 @@ def _register_by_sha(ws: Workspace) -> dict[str, Entry]:
     return found
 
 
+def _arrivals_by_id(ws: Workspace) -> dict[int, IncomingEntry]:
+    from ..errors import PaperworkError
+    from .incoming import entries
+
+    try:
+        found = entries(ws)
+    except PaperworkError:
+        return {}
+    by_id: dict[int, IncomingEntry] = {}
+    for e in found:
+        by_id.setdefault(e.archive_id, e)
+    return by_id
+
+
 def contents(ws: Workspace, dossier: Dossier) -> Contents:
     """The dossier's documents in date order (undated ones last, then by archive id), numbered from 1."""
     from ..archive.service import get_document
 
     records = [get_document(ws, doc_id) for doc_id, _ in dossier_catalog(ws).document_ids(dossier.id)]
     register = _register_by_sha(ws) if records else {}
+    arrivals = _arrivals_by_id(ws) if records else {}
     dated = [(r, register.get(r.sha256)) for r in records]
     dated.sort(key=lambda pair: (pair[0].date or (pair[1].date if pair[1] else None) or dt.date.max, pair[0].id))
     items: list[Item] = []
@@ -339,6 +380,7 @@ def contents(ws: Workspace, dossier: Dossier) -> Contents:
             ordinal=n,
             record=record,
             entry=entry,
+            incoming=arrivals.get(record.id) if entry is None else None,
             number=record.number or (entry.number_symbol if entry else ""),
             date=record.date or (entry.date if entry else None),
             type_name=record.type or (entry.type_name if entry else "") or "",

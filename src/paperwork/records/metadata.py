@@ -25,6 +25,8 @@ from ..errors import ArchiveError
 if TYPE_CHECKING:
     from lxml import etree
 
+    from ..register import Entry
+    from .arrivals import IncomingEntry
     from .dossiers import Contents, Item
 
 __all__ = ["LANGUAGE", "SCHEMA_VERSION", "ExportedFile", "dossier_element", "dossier_xml", "transfer_xml", "validate"]
@@ -105,8 +107,60 @@ def _document(parent: etree._Element, item: Item, organ_id: str, year: int, code
             _add(signer, "FullName", _fit(m.group("name"), 50))
         else:
             _add(signer, "FullName", _fit(item.signer, 50))
+    if item.entry is not None:
+        _outgoing(doc, item.entry)
+    elif item.incoming is not None:
+        _incoming(doc, item.incoming)
     for f in files:
         etree.SubElement(doc, "File", name=f.name, sha256=f.sha256, size=str(f.size), role=f.role)
+
+
+# Priority (Number 1, "độ khẩn"): 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc (arrivals.PRIORITIES).
+# The documents paperwork issues carry no độ khẩn of their own: 0.
+OUTGOING_PRIORITY = 0
+
+
+def _outgoing(doc: etree._Element, entry: Entry) -> None:
+    """Fields 13–16 of a văn bản đi: each nơi nhận (To), Priority, IssuedAmount (one copy per nơi
+    nhận, the "Lưu: VT" copy included), DueDate (none: an issued document sets no deadline here)."""
+    from lxml import etree
+
+    doc.set("direction", "outgoing")
+    for place in entry.recipients:
+        name = _fit(place.lstrip("-–• ").rstrip(";.,"), 200)
+        if name:
+            to = etree.SubElement(doc, "To")
+            _add(to, "OrganName", name)
+    _add(doc, "Priority", OUTGOING_PRIORITY)
+    if 0 < len(entry.recipients) <= 999:
+        _add(doc, "IssuedAmount", len(entry.recipients))
+
+
+def _trace(entry: IncomingEntry) -> str | None:
+    """TraceHeaderList: where the document went and what became of it, in the register's words."""
+    steps = []
+    if entry.to_places:
+        routed = f" ngày {entry.routed_on:%d/%m/%Y}" if entry.routed_on else ""
+        steps.append(f"Chuyển {entry.to_places}{routed}")
+    if entry.due is not None:
+        steps.append(f"Hạn giải quyết {entry.due:%d/%m/%Y}")
+    if entry.done_on is not None:
+        steps.append(f"Đã giải quyết ngày {entry.done_on:%d/%m/%Y}" + (f", trả lời bằng {entry.reply}"
+                                                                      if entry.reply else ""))
+    return "; ".join(steps) or None
+
+
+def _incoming(doc: etree._Element, entry: IncomingEntry) -> None:
+    """Fields 12–18 of a văn bản đến (SignerInfo, 14, is written with the common fields)."""
+    from .arrivals import PRIORITIES
+
+    doc.set("direction", "incoming")
+    _add(doc, "ArrivalDate", entry.received)
+    _add(doc, "ArrivalNumber", entry.number)
+    _add(doc, "Priority", PRIORITIES.index(entry.priority))
+    _add(doc, "ToPlaces", _fit(entry.to_places, 1000))
+    _add(doc, "TraceHeaderList", _trace(entry))
+    _add(doc, "DueDate", entry.due)
 
 
 def dossier_element(contents: Contents, organ_id: str,
