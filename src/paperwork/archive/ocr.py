@@ -223,8 +223,8 @@ def ocr_file(source: Path, output: Path, *, force: bool = False, settings: OcrSe
         except ExitCodeException as e:
             raise OcrError(_("{source}: OCR failed: {reason}").format(source=source, reason=_reason(e))) from e
         except Exception as e:  # OCRmyPDF, Ghostscript or pikepdf on a damaged input
-            raise OcrError(_("{source}: OCR failed: {name__}: {reason}").format(
-                source=source, name__=type(e).__name__, reason=_reason(e)
+            raise OcrError(_("{source}: OCR failed: {error_type}: {reason}").format(
+                source=source, error_type=type(e).__name__, reason=_reason(e)
             )) from e
         finally:
             sys.stdout, sys.stderr = streams

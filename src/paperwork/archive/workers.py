@@ -105,8 +105,8 @@ class Pending:
         try:
             answer = self._result.get(timeout=self._timeout, propagate=True)
         except Exception as e:  # noqa: BLE001 - the broker, a timeout, a task that raised
-            raise OcrError(_("{source}: OCR on the workers failed: {name__}: {error}").format(
-                source=self._source, name__=type(e).__name__, error=e
+            raise OcrError(_("{source}: OCR on the workers failed: {error_type}: {error}").format(
+                source=self._source, error_type=type(e).__name__, error=e
             )) from e
         if "unavailable" in answer:
             raise OcrUnavailableError(answer["unavailable"])
@@ -130,8 +130,8 @@ class RemoteOcr:
             with self.app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.5, interval_max=1)
         except Exception as e:  # noqa: BLE001 - kombu/redis connection errors
-            raise OcrError(_("cannot reach the OCR queue at {url}: {name__}: {error}").format(
-                url=self.url, name__=type(e).__name__, error=e
+            raise OcrError(_("cannot reach the OCR queue at {url}: {error_type}: {error}").format(
+                url=self.url, error_type=type(e).__name__, error=e
             )) from e
 
     def submit(self, source: Path, output: Path, *, force: bool, settings: Any) -> Pending:
@@ -140,8 +140,8 @@ class RemoteOcr:
             async_result = self.app.send_task(TASK, args=(str(Path(source).absolute()), str(Path(output).absolute()),
                                                           force, fields))
         except Exception as e:  # noqa: BLE001 - kombu's connection errors
-            raise OcrError(_("cannot reach the OCR queue at {url}: {name__}: {error}").format(
-                url=self.url, name__=type(e).__name__, error=e
+            raise OcrError(_("cannot reach the OCR queue at {url}: {error_type}: {error}").format(
+                url=self.url, error_type=type(e).__name__, error=e
             )) from e
         return Pending(async_result, Path(source), self.timeout)
 
