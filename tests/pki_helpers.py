@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -40,7 +40,7 @@ def _name(cn: str, org: str | None = None, province: str | None = None) -> x509.
 @dataclass
 class Issued:
     cert: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     p12: Path | None = None
 
     @property
@@ -63,7 +63,8 @@ class Pki:
     def _issue(self, subject: x509.Name, issuer: Issued | None, *, ca: bool = False, years: float = 2,
                not_before: dt.datetime | None = None, not_after: dt.datetime | None = None,
                tsa: bool = False) -> Issued:
-        key = ec.generate_private_key(ec.SECP256R1())
+        # pyHanko's test timestamp authority signs with RSA only
+        key = rsa.generate_private_key(65537, 2048) if tsa else ec.generate_private_key(ec.SECP256R1())
         start = not_before or self.now - dt.timedelta(days=1)
         end = not_after or start + dt.timedelta(days=int(365 * years))
         builder = (x509.CertificateBuilder().subject_name(subject)
@@ -81,6 +82,10 @@ class Pki:
                 key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
                 critical=True)
         else:
+            # As real signers' certificates do: where the CA publishes its CRL (never fetched by the tests).
+            builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier("http://ca.invalid/ca.crl")], relative_name=None,
+                reasons=None, crl_issuer=None)]), critical=False)
             builder = builder.add_extension(x509.KeyUsage(
                 digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
                 key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False),

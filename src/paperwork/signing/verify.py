@@ -173,8 +173,12 @@ def _vn(t: dt.datetime | None) -> dt.datetime | None:
 
 
 def _revocation_known(trust: Trust, reader, cert) -> bool:
-    """Is there a CRL from the certificate's issuer, or an OCSP response, at hand?"""
+    """Is there a CRL from the certificate's issuer, or an OCSP response, at hand, for a certificate that
+    names where its revocation is published (pyHanko checks only those, as a relying party should)?"""
     from asn1crypto import crl as a_crl
+
+    if not (cert.crl_distribution_points or cert.ocsp_urls):
+        return False
 
     crls = list(trust.crls)
     try:
@@ -222,6 +226,8 @@ def _one(sig, trust: Trust, reader, context) -> SignatureCheck:
         revocation = "revoked"
     else:
         revocation = "good" if checked and status.trusted else "not checked (no CRL or OCSP response at hand)"
+        if not (cert.crl_distribution_points or cert.ocsp_urls):
+            revocation = "not checked (the certificate names no CRL or OCSP service)"
     out_of_dates = when is not None and not (not_before <= when <= not_after)
     if not status.intact:
         verdict = "invalid"
