@@ -62,9 +62,9 @@ class Pki:
 
     def _issue(self, subject: x509.Name, issuer: Issued | None, *, ca: bool = False, years: float = 2,
                not_before: dt.datetime | None = None, not_after: dt.datetime | None = None,
-               tsa: bool = False) -> Issued:
-        # pyHanko's test timestamp authority signs with RSA only
-        key = rsa.generate_private_key(65537, 2048) if tsa else ec.generate_private_key(ec.SECP256R1())
+               tsa: bool = False, use_rsa: bool = False) -> Issued:
+        # pyHanko's test timestamp authority signs with RSA only; so do most signers' USB tokens
+        key = rsa.generate_private_key(65537, 2048) if tsa or use_rsa else ec.generate_private_key(ec.SECP256R1())
         start = not_before or self.now - dt.timedelta(days=1)
         end = not_after or start + dt.timedelta(days=int(365 * years))
         builder = (x509.CertificateBuilder().subject_name(subject)

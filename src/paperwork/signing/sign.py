@@ -131,7 +131,8 @@ def _signer(key: P12Key | TokenKey) -> Iterator[Any]:
         raise InputError("no such PKCS#11 library", source=str(key.lib))
     config = PKCS11SignatureConfig(
         module_path=str(key.lib), token_criteria=TokenCriteria(label=key.token_label) if key.token_label else None,
-        key_label=key.key_label, cert_label=key.cert_label or key.key_label, user_pin=key.pin)
+        key_label=key.key_label, cert_label=key.cert_label or key.key_label, user_pin=key.pin,
+        other_certs_to_pull=None)  # the CA certificates the token holds: the chain goes into the signature
     try:
         with p11.PKCS11SigningContext(config) as signer:
             yield signer
