@@ -82,3 +82,34 @@ def test_a_year_of_records_from_the_first_arrival_to_the_transfer(clerk: Clerk, 
     found = iter(steps)
     for action, object_id in wanted:  # in this order, whatever else happened between
         assert any(a == action and (object_id is None or o == object_id) for a, o in found), (action, steps)
+
+
+@pytest.mark.slow
+def test_render_files_into_a_dossier_and_counts_the_pdf_pages(clerk: Clerk, tmp_path: Path) -> None:
+    """`render --issue --pdf --dossier`: a wrong code refused before any number; the document filed,
+    with the page count of its PDF (the .docx itself claims none) in the mục lục and the XML."""
+    import yaml
+    from pypdf import PdfReader
+
+    from conftest import decision_data
+
+    clerk("dossier", "plan", write_plan(tmp_path), "--year", 2026)
+    data = tmp_path / "qd.yaml"
+    data.write_text(yaml.safe_dump(decision_data(1, date="2026-03-06", awardees=40), allow_unicode=True),
+                    encoding="utf-8")
+    out = tmp_path / "qd.docx"
+    refused = clerk("render", "reward-decision", data, "-o", out, "--issue", "--dossier", "07.KHÁC", code=2)
+    assert "--dossier: no dossier 07.KHÁC in the Danh mục hồ sơ of 2026" in refused.output
+    assert not out.exists()
+    assert json.loads(clerk("register", "list", "--format", "json").stdout) == []
+
+    done = clerk("render", "reward-decision", data, "-o", out, "--issue", "--pdf", "--dossier", "01.TĐKT").output
+    assert "filed into 01.TĐKT of 2026" in done
+    pages = len(PdfReader(out.with_suffix(".pdf")).pages)
+    assert pages >= 2  # forty awardees: the list runs onto further pages
+    shown = json.loads(clerk("dossier", "show", "01.TĐKT", "--year", 2026, "--json").stdout)
+    assert [d["pages"] for d in shown["documents"]] == [f"1-{pages}"]  # Tờ số: the pages it takes in the dossier
+    clerk("dossier", "export", "01.TĐKT", "--year", 2026, "-o", tmp_path / "export")
+    tree = etree.fromstring((tmp_path / "export" / "ho-so.xml").read_bytes())
+    assert tree.findtext("Documents/Document/PageAmount") == str(pages)
+    assert tree.findtext("PageTotal") == str(pages)

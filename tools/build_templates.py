@@ -656,12 +656,30 @@ BUILDERS = {
 }
 
 
+# docProps/app.xml of python-docx's default template claims 1 page, 0 words and "Microsoft Macintosh
+# Word": every document rendered from it would say so, and the archive reads <Pages> as the page count
+# (PageAmount, the mục lục's Tờ số). Ours names no counts: the page count of a rendered document is
+# its PDF's (the pipeline), or unknown.
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>paperwork</Application></Properties>"
+)
+
+
+def no_stale_counts(doc) -> None:
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_XML
+
+
 def build_all(out: Path = OUT) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, builder in BUILDERS.items():
         doc = builder()
         preserve_spaces(doc)
+        no_stale_counts(doc)
         path = out / name
         doc.save(path)
         written.append(path)

@@ -110,6 +110,7 @@ class ItemResult:
     ref: Any = None
     source: str | None = None  # the input it came from, for warnings
     warnings: tuple[str, ...] = ()  # legal bases not in force on the document's date
+    filed_into: str | None = None  # the dossier it was filed into (render --dossier)
 
     @property
     def error(self) -> str | None:
@@ -652,7 +653,8 @@ def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemRes
         doc = p.doc.model_copy(update={"number": number}) if number is not None else p.doc
         meta = archive_meta(p.kind, doc, ws, number if p.numbered else None)
         known = _TEXTS.pop(str(p.out), None)
-        todo.append(Incoming(p.out, meta, *known) if known else Incoming(p.out, meta))
+        pages = _pdf_pages(r.pdf)  # a .docx knows no page count of its own (its template claims none)
+        todo.append(Incoming(p.out, meta, known[0], pages, known[2]) if known else Incoming(p.out, meta, pages=pages))
     if not todo:
         return 0, None
     try:
@@ -667,6 +669,18 @@ def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemRes
     if report.index_error:
         problems.append(report.index_error)
     return len(report.added), "; ".join(problems) or None
+
+
+def _pdf_pages(pdf: Path | None) -> int | None:
+    """The page count of the PDF just made of a document (PageAmount, the mục lục's Tờ số), if any."""
+    if pdf is None:
+        return None
+    try:
+        from pypdf import PdfReader
+
+        return len(PdfReader(pdf).pages)
+    except Exception:  # noqa: BLE001 - a PDF pypdf cannot read: the count stays unknown
+        return None
 
 
 def _clean_leftovers(the_plan: Plan) -> None:
@@ -762,17 +776,37 @@ def single(
     replace_issued: bool = False,
     strict: bool = False,
     sign: Signer | None = None,
+    dossier: str | None = None,
 ) -> tuple[ItemResult, BatchReport]:
-    """``paperwork render``: the pipeline for one document; a failure is raised as it was found."""
+    """``paperwork render``: the pipeline for one document; a failure is raised as it was found.
+
+    ``dossier``: the hồ sơ code of the document's year that it is filed into once archived (checked
+    before any number is given; ignored when the year has no Danh mục hồ sơ).
+    """
     out = Path(out).absolute()
     the_plan = plan(ws, [single_item(kind, input_file, out)], out.parent, issue=issue, pdf=pdf, confine=False,
                     replace_issued=replace_issued, strict=strict)
     if the_plan.invalid:
         raise the_plan.invalid[0].failure
+    target = None
+    if dossier is not None:
+        from .records.dossiers import filing_target
+
+        if not archive:
+            raise InputError(_("--dossier files the archived document: leave out --no-archive"), field="--dossier")
+        from .records.audit import today
+
+        target = filing_target(ws, (the_plan.ready[0].doc.date or today()).year, dossier)
     report = run(ws, the_plan, jobs=1, pdf=pdf, archive=archive, sign=sign)
     result = report.items[0]
     if result.failure is not None:
         raise result.failure
+    if target is not None and result.archive_id is not None:
+        from .records.dossiers import file_documents
+
+        file_documents(ws, target.year, target.code, [result.archive_id])
+        result = replace(result, filed_into=target.label)
+        report = replace(report, items=(result, *report.items[1:]))
     return result, report
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import N_, _
+from ..vietnamese import user_text
 from . import cli, get_workspace
 from .signing import key_options
 
@@ -71,6 +72,8 @@ def example(kind: str) -> None:
 @click.option("--no-archive", is_flag=True, help=N_("Do not store the written document in the archive."))
 @click.option("--strict", is_flag=True,
               help=N_("A căn cứ not in force on the document's date is an error, not a warning ([law] strict)."))
+@click.option("--dossier", metavar="CODE", default=None,
+              help=N_("File the archived document into this hồ sơ of its year's Danh mục, e.g. 01.TĐKT."))
 @click.option("--sign", "sign_pdf", is_flag=True,
               help=N_("Sign the PDF (with --pdf) once its number and date are in it: see `paperwork sign`."))
 @key_options
@@ -85,7 +88,7 @@ def example(kind: str) -> None:
 def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: bool, issue: bool,
            replace_issued: bool, no_archive: bool, strict: bool, sign_pdf: bool, key: Path | None,
            password_stdin: bool, pkcs11_lib: Path | None, token_label: str | None, key_label: str | None, role: str,
-           image: Path | None, seal: Path | None, tsa: str | None) -> None:
+           image: Path | None, seal: Path | None, tsa: str | None, dossier: str | None) -> None:
     """Render INPUT (YAML or JSON) as a document of KIND into OUTPUT.
 
     Without --issue and without `number` in INPUT the document is a draft for
@@ -98,7 +101,7 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
 
         paperwork render reward-decision qd.yaml -o qd.docx --pdf
 
-        paperwork render reward-decision qd.yaml -o qd.docx --issue
+        paperwork render reward-decision qd.yaml -o qd.docx --issue --dossier 01.TĐKT
 
         paperwork render reward-decision qd.yaml -o qd.docx --issue --pdf --sign --key an.p12 --password-stdin --image chu-ky.png
     """
@@ -113,7 +116,8 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
     signer = _signer(ws, sign_pdf, pdf, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
                      tsa)
     written, report = single(ws, k.name, input_file, output, issue=issue, pdf=pdf, archive=not no_archive,
-                             replace_issued=replace_issued, strict=strict, sign=signer)
+                             replace_issued=replace_issued, strict=strict, sign=signer,
+                             dossier=user_text(dossier, "--dossier") if dossier is not None else None)
     echo_warnings(written)
     for line in report.recovered:
         click.echo(_("recovered from an interrupted run: {line}").format(line=line), err=True)
@@ -134,6 +138,8 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         ))
     if written.archive_id is not None:
         click.echo(_("archived as id {archive_id}").format(archive_id=written.archive_id))
+    if written.filed_into is not None:
+        click.echo(_("filed into {dossier}").format(dossier=written.filed_into))
     if report.archive_note:
         click.echo(report.archive_note, err=True)
     if written.problem:
