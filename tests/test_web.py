@@ -212,3 +212,12 @@ def test_uploads_are_checked_for_type_and_size(office, tokens):
                       data={"file": (io.BytesIO(b"%PDF-" + b"0" * 100_000), "big.pdf")})
     assert big.status_code == 413
     assert [e.action for e in audit.events(office.ws) if e.action == "upload"] == []  # nothing stored
+
+
+def test_the_limit_is_per_name_so_colleagues_behind_one_address_still_sign_in(office):
+    app = create_app(office.ws, testing=True, login_limit="3 per minute", address_limit="8 per minute")
+    client = app.test_client()
+    assert [sign_in(client, "lan", "wrong-password").status_code for _ in range(4)] == [401, 401, 401, 429]
+    assert sign_in(app.test_client(), "hung").status_code == 302  # another name, the same address
+    statuses = [sign_in(app.test_client(), f"name{i}", "wrong-password").status_code for i in range(6)]
+    assert statuses[0] == 401 and statuses[-1] == 429  # 8 attempts per address, whatever the names

@@ -44,6 +44,7 @@ def create_app(
     testing: bool = False,
     secret_key: str | None = None,
     login_limit: str = "10 per minute;50 per hour",
+    address_limit: str = "60 per minute",
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     cache_dir: Path | None = None,
     csrf: bool = True,
@@ -51,7 +52,7 @@ def create_app(
     """The web app of ``workspace`` (a ``paperwork.config.Workspace``).
 
     ``testing``: Flask's test mode (exceptions propagate). ``login_limit``: sign-in attempts
-    allowed per address (Flask-Limiter's notation). ``cache_dir``: where page previews are kept
+    allowed per user name and address, ``address_limit`` per address (Flask-Limiter's notation). ``cache_dir``: where page previews are kept
     (default ``<archive>/../.paperwork-web``). ``csrf=False`` only for tests that post by hand.
     """
     app = Flask(__name__)
@@ -84,7 +85,11 @@ def create_app(
     )
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[],
                       headers_enabled=True)
-    app.extensions["paperwork_login_limit"] = limiter.limit(login_limit, methods=["POST"])
+    # Sign-in attempts: ``login_limit`` per user name and address (a guessed password), and
+    # ``address_limit`` per address whatever the names (one PC trying many names).
+    per_name = limiter.limit(login_limit, methods=["POST"], key_func=_address_and_name)
+    per_address = limiter.limit(address_limit, methods=["POST"])
+    app.extensions["paperwork_login_limit"] = lambda view: per_address(per_name(view))
 
     login = LoginManager(app)
     login.login_view = "auth.login"
@@ -102,6 +107,10 @@ def create_app(
     for name in MODULES:
         importlib.import_module(f"{__package__}.{name}").register(app)
     return app
+
+
+def _address_and_name() -> str:
+    return f"{get_remote_address()}|{request.form.get('username', '').strip().lower()[:64]}"
 
 
 def _highlight(snippet: str) -> Markup:
