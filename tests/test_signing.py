@@ -257,6 +257,21 @@ def _appearance_text(pdf: Path, field: str) -> str:
     return " ".join(extract_text(str(flat), page_numbers=[0]).split())
 
 
+@pytest.mark.slow
+def test_the_seal_follows_the_signature_image_actually_drawn(decision, keys, images, tmp_path):
+    """A narrow signature image (height-bound in the block): the seal covers the left third of that
+    image, as the earlier signature's widget gives it, not of the block."""
+    narrow = signature_png(tmp_path / "narrow.png", (200, 200))
+    person, both = tmp_path / "p.pdf", tmp_path / "b.pdf"
+    sign_pdf(decision, person, keys["person"], SignOptions(role="person", image=narrow))
+    sign_pdf(person, both, keys["agency"], SignOptions(role="agency", seal=images["seal"]))
+    found = widgets(both)
+    sig, seal = found["person-1"][1], found["agency-1"][1]
+    lines = text_boxes(decision)
+    assert sig[2] - sig[0] < (lines["KT. GIÁM ĐỐC"][2] - lines["KT. GIÁM ĐỐC"][0]) * 0.9  # narrower than the block
+    assert seal[2] == pytest.approx(sig[0] + (sig[2] - sig[0]) / 3, abs=0.5)
+
+
 # --------------------------------------------------------------------------- verdicts
 
 
@@ -275,6 +290,28 @@ def test_a_changed_byte_makes_verification_fail(signed, pki, tmp_path):
     result = cli_run("verify-signatures", broken, "--trust-root", pki.folder / "root.pem")
     assert result.exit_code == 1
     assert "INVALID" in result.output
+
+
+@pytest.mark.slow
+def test_a_page_changed_in_a_later_unsigned_update_makes_the_signature_invalid(signed, pki, tmp_path):
+    """The signed bytes untouched, but an incremental update replaces page 1's content: invalid."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    forged = tmp_path / "forged.pdf"
+    shutil.copy(signed["both"], forged)
+    with open(forged, "r+b") as f:
+        writer = IncrementalPdfFileWriter(f)
+        page = writer.root["/Pages"]["/Kids"][0].get_object()
+        stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 400 Td (Khong co gia tri) Tj ET")
+        page[generic.NameObject("/Contents")] = writer.add_object(stream)
+        writer.update_container(page)
+        writer.write_in_place()
+    report = check(forged, trust_of(pki))
+    assert report.verdict == "invalid"
+    assert all(s.intact for s in report.signatures)  # what they signed is still there ...
+    assert all(s.modifications == "other" for s in report.signatures)  # ... but the file says something else
+    assert "changed after this signature" in report.signatures[-1].problems[0]
 
 
 @pytest.mark.slow
