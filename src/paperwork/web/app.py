@@ -16,7 +16,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup, escape
 
-from .. import i18n, users
+from .. import db, i18n, users
 from ..errors import InputError, PaperworkError
 from ..records import audit
 from .helpers import N_, WebState, WebUser, _, the_user
@@ -70,6 +70,11 @@ def create_app(
     )
     app.json.ensure_ascii = False
     state = WebState(workspace)
+    # One connection to the catalog held open for the app's life and never used: SQLite checkpoints
+    # the WAL when the *last* connection closes, so without it every short write of a request (an
+    # audit event: each opens and closes its own connection) paid a checkpoint — 16.5 ms an event
+    # instead of 1.3 ms on the 10,000-document benchmark archive.
+    state.keeper = db.connect_read(workspace.catalog_path)
     state.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperwork-ocr")
     app.extensions["paperwork"] = state
 

@@ -61,6 +61,7 @@ class WebState:
     preview_lock: threading.RLock = field(default_factory=threading.RLock)
     background: Any = None  # a ThreadPoolExecutor for OCR after an upload
     jobs: dict[int, str] = field(default_factory=dict)  # archive id -> "queued" | "running" | "done" | "failed: …"
+    keeper: Any = None  # a catalog connection held open (see create_app)
 
 
 class WebUser(UserMixin):
