@@ -53,6 +53,17 @@ MAX_EXPANDED = 40_000_000
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: refused"
 TOO_EXPANDED = f"its aliases (*name) expand it to more than {MAX_EXPANDED // 10**6} million characters: refused"
+# The same two messages through the catalogue (TOO_DEEP and TOO_EXPANDED are their English text).
+_TOO_DEEP = N_("nested more than {depth} levels deep: refused")
+_TOO_EXPANDED = N_("its aliases (*name) expand it to more than {millions} million characters: refused")
+
+
+def _too_deep() -> str:
+    return _(_TOO_DEEP).format(depth=MAX_DEPTH)
+
+
+def _too_expanded() -> str:
+    return _(_TOO_EXPANDED).format(millions=MAX_EXPANDED // 10**6)
 
 
 class _Refused(Exception):
@@ -73,7 +84,7 @@ def _check_stat(st: os.stat_result, name: str, limit: int, what: str) -> None:
 
 def _too_large(name: str, limit: int, what: str) -> InputError:
     return InputError(_("larger than the {value} MB {what} may have: refused").format(
-        value=limit // 2**20, what=what
+        value=limit // 2**20, what=_(what)
     ), source=name)
 
 
@@ -149,7 +160,7 @@ class _Loader(_Measured, yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(TOO_DEEP)
+                raise _Refused(_too_deep())
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -236,7 +247,7 @@ def _measure(root: Node) -> None:
             continue
         if not finished:
             if key in walking:
-                raise _Refused(TOO_DEEP)
+                raise _Refused(_too_deep())
             walking.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in children(node) if not isinstance(child, ScalarNode))
@@ -246,9 +257,9 @@ def _measure(root: Node) -> None:
         height = 1 + max((h for h, _ in sizes), default=0)
         size = 1 + sum(n for _, n in sizes)
         if height > MAX_DEPTH:
-            raise _Refused(TOO_DEEP)
+            raise _Refused(_too_deep())
         if size > MAX_EXPANDED:
-            raise _Refused(TOO_EXPANDED)
+            raise _Refused(_too_expanded())
         done[key] = (height, size)
 
 
@@ -274,7 +285,7 @@ def _check_json_depth(text: str) -> None:
         elif ch in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Refused(TOO_DEEP)
+                raise _Refused(_too_deep())
         elif ch in "]}":
             depth -= 1
 
@@ -319,11 +330,11 @@ def read_data(path: Path) -> dict[str, Any]:
     The one reader of input files (``render``, ``batch`` manifests and their items).
     """
     name = str(path)
-    _check_regular(path, MAX_INPUT_BYTES, "an input file")
+    _check_regular(path, MAX_INPUT_BYTES, N_("an input file"))
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         raise InputError(_("unsupported input format (use .yaml, .yml or .json)"), source=name)
-    raw = _read_regular(path, MAX_INPUT_BYTES, "an input file")
+    raw = _read_regular(path, MAX_INPUT_BYTES, N_("an input file"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -338,7 +349,7 @@ def read_data(path: Path) -> dict[str, Any]:
 # -- spreadsheets ------------------------------------------------------------------
 
 
-def list_file(base_dir: Path, name: str, *, source: str, field: str, what: str = "the list file") -> Path:
+def list_file(base_dir: Path, name: str, *, source: str, field: str, what: str = N_("the list file")) -> Path:
     """The file an input names (a list field's spreadsheet), resolved (symlinks followed) inside ``base_dir``.
 
     Subfolders are fine; ``../x.csv``, an absolute path, or a link leading out
@@ -349,7 +360,7 @@ def list_file(base_dir: Path, name: str, *, source: str, field: str, what: str =
     target = (folder / name).resolve()
     if not target.is_relative_to(folder):
         raise InputError(_("{what} must be inside the input's folder ({folder}): refused").format(
-            what=what, folder=folder
+            what=_(what), folder=folder
         ), source=source, field=field)
     return target
 
@@ -357,7 +368,7 @@ def list_file(base_dir: Path, name: str, *, source: str, field: str, what: str =
 def read_spreadsheet(path: Path) -> list[dict[str, Any]]:
     """Rows as dicts; the header row gives the field names, ``a.b`` nests."""
     name = str(path)
-    raw = _read_regular(path, MAX_SHEET_BYTES, "a spreadsheet")
+    raw = _read_regular(path, MAX_SHEET_BYTES, N_("a spreadsheet"))
     rows = _csv_rows(raw, name) if path.suffix.lower() == ".csv" else _xlsx_rows(raw, name)
     if not rows:
         raise InputError(_("the spreadsheet is empty (the first row must name the fields)"), source=name)

@@ -208,14 +208,14 @@ class LegalTable:
         if on < doc.effective:
             instead = self._predecessors(doc, on)
             message = f"{path}: " + _("{label} takes effect on {effective}, after {what} {date}").format(
-                label=label, effective=_fmt(doc.effective), what=what, date=_fmt(on)
+                label=label, effective=_fmt(doc.effective), what=_(what), date=_fmt(on)
             )
             message += (_("; cite {instead}").format(instead=instead) if instead else "") + unconfirmed
             return LegalWarning(path, doc.formal, message, doc.effective, doc.expired, doc.replaced_by,
                                 doc.number, "not_yet", instead, doc.confirmed)
         assert doc.expired is not None
         successor, instead = self._successor(doc, on)
-        when = _("before {what} {date}").format(what=what, date=_fmt(on)) if on > doc.expired else what
+        when = _("before {what} {date}").format(what=_(what), date=_fmt(on)) if on > doc.expired else _(what)
         message = f"{path}: " + _("{label} expired on {expired}, {when}").format(
             label=label, expired=_fmt(doc.expired), when=when
         )

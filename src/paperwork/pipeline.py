@@ -287,9 +287,8 @@ def _numbering(p: Planned, recorded: list, register: Any, issue: bool, today: dt
     note = None
     if recorded:
         old = number_symbol(recorded[0]["number"], recorded[0]["symbol"])
-        note = f"changed since it was issued as {old}" + (
-            ": a new number is issued; withdraw the old one with `paperwork register void`" if issue else ""
-        )
+        note = (_("changed since it was issued as {old}: a new number is issued; withdraw the old one with "
+                  "`paperwork register void`") if issue else _("changed since it was issued as {old}")).format(old=old)
     if issue:
         doc = p.doc.model_copy(update={"date": p.doc.date or today})
         if doc.number is not None:

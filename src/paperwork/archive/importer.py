@@ -193,7 +193,7 @@ def _walk(root: Path, *, excluded: set[Path], archive: Path) -> _Walk:
                 entries = list(it)
         except OSError as e:
             rel = folder.relative_to(root).as_posix()
-            refused.append(ImportItem(rel, FAILED, reason=f"cannot read the folder: {e.strerror or e}"))
+            refused.append(ImportItem(rel, FAILED, reason=_("cannot read the folder: {error}").format(error=e.strerror or e)))
             continue
         for entry in entries:
             if entry.name.startswith((".", "~$")):
@@ -217,12 +217,12 @@ def _walk(root: Path, *, excluded: set[Path], archive: Path) -> _Walk:
                     continue
                 st = os.stat(path)
             except (OSError, RuntimeError) as e:
-                reason = "a broken symbolic link" if isinstance(e, FileNotFoundError) else (
-                    f"cannot read: {getattr(e, 'strerror', None) or e}")
+                reason = _("a broken symbolic link") if isinstance(e, FileNotFoundError) else (
+                    _("cannot read: {value}").format(value=getattr(e, 'strerror', None) or e))
                 refused.append(ImportItem(rel, FAILED, reason=reason))
                 continue
             if not stat.S_ISREG(st.st_mode):
-                refused.append(ImportItem(rel, FAILED, reason="not a regular file (a FIFO, device or socket): refused"))
+                refused.append(ImportItem(rel, FAILED, reason=_("not a regular file (a FIFO, device or socket): refused")))
             elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 kind = path.suffix or "(no extension)"
                 refused.append(ImportItem(rel, SKIPPED, reason=(
@@ -457,7 +457,7 @@ def _add_batch(
         result = by_path.get(f.path)
         if result is None:
             items.append(ImportItem(f.rel, FAILED, dossier=dossier, row=number_row,
-                                    reason="the archive gave no result for this file"))
+                                    reason=_("the archive gave no result for this file")))
         elif isinstance(result, AddFailure):
             items.append(ImportItem(f.rel, FAILED, dossier=dossier, row=number_row, reason=result.reason))
         else:
@@ -535,7 +535,7 @@ def dry_run(ws: Workspace, plan: ImportPlan, *, progress: Progress | None = None
                 sha = hash_file(f.path)
             except (OSError, ArchiveError) as e:
                 reason = getattr(e, "strerror", None) or str(e).removeprefix(f"{f.path}: ")
-                items.append(ImportItem(f.rel, FAILED, dossier=dossier, row=number_row, reason=f"cannot read: {reason}"))
+                items.append(ImportItem(f.rel, FAILED, dossier=dossier, row=number_row, reason=_("cannot read: {value}").format(value=reason)))
             else:
                 doc_id = catalog.id_for_sha(sha)
                 if doc_id is not None:

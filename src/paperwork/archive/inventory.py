@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InputError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..vietnamese import clean_text, nfc
 from .folding import fold
 from .store import DocumentMeta
@@ -223,7 +223,7 @@ def _sheet_rows(path: Path, name: str) -> Iterator[list[list[object]]]:
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise InputError(_("an inventory is an .xlsx or .csv spreadsheet"), source=name)
-    raw = _read_regular(path, MAX_SHEET_BYTES, "a spreadsheet")
+    raw = _read_regular(path, MAX_SHEET_BYTES, N_("a spreadsheet"))
     if suffix == ".xlsx":
         yield _xlsx_rows(raw, name)
         return

@@ -163,7 +163,7 @@ def _from_sheet(path: Path) -> list[PlanRow]:
     from ..inputs import MAX_SHEET_BYTES, _csv_rows, _read_regular, _xlsx_rows  # the limits inputs.py keeps
 
     source = str(path)
-    raw = _read_regular(path, MAX_SHEET_BYTES, "a spreadsheet")
+    raw = _read_regular(path, MAX_SHEET_BYTES, N_("a spreadsheet"))
     table = _csv_rows(raw, source) if path.suffix.lower() == ".csv" else _xlsx_rows(raw, source)
     header_at = next((r for r, cells in enumerate(table[:30]) if _header(cells)), None)
     if header_at is None:

@@ -125,8 +125,8 @@ def _select(ws: Workspace, year: int, codes: Sequence[str] | None):
                     code=code, year=year
                 ), field="--code")
             if not state.awaiting_transfer:
-                why = ("kept less than 5 years: it stays with the unit" if not state.must_transfer
-                       else f"it is {state.dossier.status}, not closed")
+                why = (_("kept less than 5 years: it stays with the unit") if not state.must_transfer
+                       else _("it is {status}, not closed").format(status=state.dossier.status))
                 raise InputError(_("{label} does not await transfer: {why}").format(
                     label=state.dossier.label, why=why
                 ), field="--code")
