@@ -177,7 +177,7 @@ def _echo_report(report) -> None:
             intact=_("intact") if s.intact and s.valid else _("BROKEN"), coverage=s.coverage,
             modifications=s.modifications))
         chain = " > ".join(s.chain) if s.chain else _("no chain to the trust roots")
-        click.echo("     " + _("chain: {chain}; revocation: {revocation}").format(chain=chain,
-                                                                                  revocation=s.revocation))
+        revocation = s.revocation + (f" ({s.revocation_note})" if s.revocation_note else "")
+        click.echo("     " + _("chain: {chain}; revocation: {revocation}").format(chain=chain, revocation=revocation))
         for problem in s.problems:
             click.echo("     " + problem)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..i18n import _
 
 __all__ = ["Box", "SignerBlock", "TextLine", "choose_block", "find_signer_blocks", "image_size", "number_on_page",
            "page_size", "place_seal", "place_signature", "read_lines", "top_right_box"]
@@ -108,7 +109,7 @@ def read_lines(pdf: Path, pages: Sequence[int] | None = None) -> list[TextLine]:
             for item in layout:
                 walk(item, page)
     except PDFSyntaxError as e:
-        raise InputError(f"not a readable PDF: {e}", source=str(pdf)) from e
+        raise InputError(_("not a readable PDF: {error}").format(error=e), source=str(pdf)) from e
     return found
 
 
@@ -169,7 +170,7 @@ def choose_block(blocks: Sequence[SignerBlock], pdf: Path, *, signer: str | None
     """The block to sign in: the one naming ``signer`` (the certificate's holder), else the one under
     an earlier signature (``over``: its page and box), else the only one."""
     if not blocks:
-        raise InputError("no signer block found (a title, space for the signature, then the signer's name)",
+        raise InputError(_("no signer block found (a title, space for the signature, then the signer's name)"),
                          source=str(pdf))
     if signer:
         named = [b for b in blocks if _fold(b.name.text) == _fold(signer)]
@@ -182,8 +183,8 @@ def choose_block(blocks: Sequence[SignerBlock], pdf: Path, *, signer: str | None
     if len(blocks) == 1:
         return blocks[0]
     names = ", ".join(b.name.text for b in blocks)
-    raise InputError(f"{len(blocks)} signer blocks ({names}) and none names the certificate's holder"
-                     + (f" {signer}" if signer else ""), source=str(pdf))
+    raise InputError(_("{count} signer blocks ({names}) and none names the certificate's holder {signer}").format(
+        count=len(blocks), names=names, signer=signer or "").rstrip(), source=str(pdf))
 
 
 def _overlaps(a: Box, b: Box) -> bool:
@@ -201,17 +202,17 @@ def image_size(path: Path, *, true_size: bool, what: str) -> tuple[float, float]
             dpi = img.info.get("dpi")
             mode = img.mode
     except FileNotFoundError as e:
-        raise InputError(f"{what}: no such file", source=str(path)) from e
+        raise InputError(_("{what}: no such file").format(what=what), source=str(path)) from e
     except (OSError, UnidentifiedImageError) as e:
-        raise InputError(f"{what}: not an image Pillow can read", source=str(path)) from e
+        raise InputError(_("{what}: not an image Pillow can read").format(what=what), source=str(path)) from e
     if mode not in ("RGBA", "LA", "P", "PA"):
-        raise InputError(f"{what}: must be a PNG with a transparent background (it has no alpha channel)",
-                         source=str(path))
+        raise InputError(_("{what}: must be a PNG with a transparent background (it has no alpha channel)").format(
+            what=what), source=str(path))
     if not true_size:
         return float(width), float(height)
     if not dpi or not dpi[0] or not dpi[1]:
-        raise InputError(f"{what}: the image carries no resolution (dpi), so its true size is unknown:"
-                         " save it with its resolution", source=str(path))
+        raise InputError(_("{what}: the image carries no resolution (dpi), so its true size is unknown:"
+                           " save it with its resolution").format(what=what), source=str(path))
     return width * 72 / float(dpi[0]), height * 72 / float(dpi[1])
 
 
@@ -220,7 +221,7 @@ def place_signature(block: SignerBlock, size: tuple[float, float]) -> Box:
     x0, y0, x1, y1 = block.slot
     w, h = size
     if y1 - y0 <= 0 or x1 - x0 <= 0:
-        raise InputError("the signer block leaves no room for the signature image")
+        raise InputError(_("the signer block leaves no room for the signature image"))
     scale = min((x1 - x0) / w, (y1 - y0) / h)
     w, h = w * scale, h * scale
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2

@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import files
 from ..errors import InputError, PaperworkError
+from ..i18n import _
 from . import appearance as ap
 
 __all__ = ["COPY_FORMS", "FORMS", "ROLES", "P12Key", "SignOptions", "SignResult", "TokenKey", "check_ready",
@@ -103,17 +104,18 @@ def _load_p12(key: P12Key):
     try:
         data = Path(key.path).read_bytes()
     except FileNotFoundError as e:
-        raise InputError("no such key file", source=str(key.path)) from e
+        raise InputError(_("no such key file"), source=str(key.path)) from e
     except OSError as e:
-        raise InputError(f"cannot read the key file: {e.strerror or e}", source=str(key.path)) from e
+        raise InputError(_("cannot read the key file: {error}").format(error=e.strerror or e), source=str(key.path)) from e
     try:
         return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=key.password)
     except ValueError as e:
         try:
             a_pkcs12.Pfx.load(data).native  # noqa: B018 - parses the whole structure
         except Exception:  # noqa: BLE001 - asn1crypto raises anything on garbage
-            raise InputError("not a PKCS#12 key file (.p12, .pfx)", source=str(key.path)) from e
-        what = "wrong password" if key.password else "the key file is protected by a password: give --password-stdin"
+            raise InputError(_("not a PKCS#12 key file (.p12, .pfx)"), source=str(key.path)) from e
+        what = (_("wrong password") if key.password
+                else _("the key file is protected by a password: give --password-stdin"))
         raise InputError(what, source=str(key.path)) from e
 
 
@@ -126,9 +128,9 @@ def _signer(key: P12Key | TokenKey) -> Iterator[Any]:
         from pyhanko.config.pkcs11 import PKCS11SignatureConfig, TokenCriteria
         from pyhanko.sign import pkcs11 as p11
     except ImportError as e:  # pragma: no cover - python-pkcs11 comes with paperwork
-        raise PaperworkError("USB tokens need python-pkcs11: pip install 'pyHanko[pkcs11]'") from e
+        raise PaperworkError(_("USB tokens need python-pkcs11: pip install 'pyHanko[pkcs11]'")) from e
     if not Path(key.lib).is_file():
-        raise InputError("no such PKCS#11 library", source=str(key.lib))
+        raise InputError(_("no such PKCS#11 library"), source=str(key.lib))
     config = PKCS11SignatureConfig(
         module_path=str(key.lib), token_criteria=TokenCriteria(label=key.token_label) if key.token_label else None,
         key_label=key.key_label, cert_label=key.cert_label or key.key_label, user_pin=key.pin,
@@ -143,8 +145,8 @@ def _signer(key: P12Key | TokenKey) -> Iterator[Any]:
             raise
         text = str(e) or type(e).__name__
         if "PinIncorrect" in type(e).__name__ or "PinIncorrect" in text:
-            raise InputError("wrong PIN for the token", source=str(key.lib)) from e
-        raise PaperworkError(f"{key.lib}: the token refused: {text}") from e
+            raise InputError(_("wrong PIN for the token"), source=str(key.lib)) from e
+        raise PaperworkError(_("{lib}: the token refused: {error}").format(lib=key.lib, error=text)) from e
 
 
 def _names(cert) -> tuple[str, str | None]:
@@ -175,10 +177,11 @@ def _timestamper(url: str):
                         kind = response.headers.get("Content-Type", "")
                         body = response.read()
                 except (OSError, urllib.error.URLError) as e:
-                    raise TimestampRequestError(f"the timestamp authority {url} did not answer: {e}") from e
+                    raise TimestampRequestError(_("the timestamp authority {url} did not answer: {error}").format(
+                        url=url, error=e)) from e
                 if kind.split(";")[0].strip() != "application/timestamp-reply":
-                    raise TimestampRequestError(f"the timestamp authority {url} answered {kind or 'no type'},"
-                                                " not a timestamp")
+                    raise TimestampRequestError(_("the timestamp authority {url} answered {kind}, not a timestamp")
+                                                .format(url=url, kind=kind or "no type"))
                 return tsp.TimeStampResp.load(body)
 
             return await asyncio.to_thread(post)
@@ -204,8 +207,8 @@ def _font_file() -> str:
                       "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"):
         if Path(candidate).is_file():
             return candidate
-    raise PaperworkError("no Times New Roman (or Liberation Serif) font on this machine for the text signature:"
-                         " install fonts-liberation2")
+    raise PaperworkError(_("no Times New Roman (or Liberation Serif) font on this machine for the text signature:"
+                           " install fonts-liberation2"))
 
 
 def _font_for(font: str, text: str, folder: Path) -> str:
@@ -306,9 +309,9 @@ def _place(src: Path, reader, options: SignOptions, signer_name: str, organisati
     if picture is None:
         return _Placement(None, None, None, ())  # an invisible signature: nothing drawn
     if options.role == "person":
-        size = ap.image_size(picture, true_size=False, what="the signature image")
+        size = ap.image_size(picture, true_size=False, what=_("the signature image"))
     else:
-        size = ap.image_size(picture, true_size=True, what="the seal image")
+        size = ap.image_size(picture, true_size=True, what=_("the seal image"))
     lines = ap.read_lines(src)
     earlier = _existing_widgets(reader)
     block = ap.choose_block(ap.find_signer_blocks(lines), src, signer=signer_name if options.role == "person" else None,
@@ -332,7 +335,8 @@ def _place_text(src: Path, options: SignOptions, agency: str, scratch: Path) -> 
     if number:
         text_lines.append(f"Số: {number}")
     elif options.form == "attachment":
-        raise InputError("page 1 shows no number and symbol (Số: …/…) for the attachment's signature: give --number",
+        raise InputError(_("page 1 shows no number and symbol (Số: …/…) for the attachment's signature:"
+                           " give --number"),
                          source=str(src))
     text_lines.append("%(ts)s")
     font = _font_file()
@@ -364,33 +368,33 @@ def sign_pdf(src: Path, out: Path, key: P12Key | TokenKey, options: SignOptions)
 
     src, out = Path(src), Path(out)
     if options.role not in ROLES:
-        raise InputError(f"must be one of {', '.join(ROLES)}", field="--as")
+        raise InputError(_("must be one of {choices}").format(choices=", ".join(ROLES)), field="--as")
     if options.form not in FORMS or (options.form != "block" and options.role != "agency"):
-        raise InputError("--attachment and --copy are the agency's signature: give --as agency", field="--as")
+        raise InputError(_("--attachment and --copy are the agency's signature: give --as agency"), field="--as")
     if options.copy_form not in COPY_FORMS:
-        raise InputError(f"must be one of {', '.join(COPY_FORMS)}", field="--copy-form")
+        raise InputError(_("must be one of {choices}").format(choices=", ".join(COPY_FORMS)), field="--copy-form")
     if options.role == "agency" and options.image is not None:
-        raise InputError("the agency signs with its seal: give --seal, not --image", field="--image")
+        raise InputError(_("the agency signs with its seal: give --seal, not --image"), field="--image")
     if options.role == "person" and options.seal is not None:
-        raise InputError("a person signs with the signature image: give --image, not --seal", field="--seal")
+        raise InputError(_("a person signs with the signature image: give --image, not --seal"), field="--seal")
     files.check_target(out)
     try:
         data = src.read_bytes()
     except FileNotFoundError as e:
-        raise InputError("no such file", source=str(src)) from e
+        raise InputError(_("no such file"), source=str(src)) from e
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", source=str(src)) from e
+        raise InputError(_("cannot read: {error}").format(error=e.strerror or e), source=str(src)) from e
     if not data.startswith(b"%PDF"):
-        raise InputError("not a PDF", source=str(src))
+        raise InputError(_("not a PDF"), source=str(src))
     timestamper = options.timestamper or (_timestamper(options.tsa) if options.tsa else None)
     with _signer(key) as signer, tempfile.TemporaryDirectory(prefix="paperwork-sign-") as scratch:
         name, organisation = _names(signer.signing_cert)
         try:
             writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         except (PdfError, ValueError) as e:
-            raise InputError(f"not a readable PDF: {e}", source=str(src)) from e
+            raise InputError(_("not a readable PDF: {error}").format(error=e), source=str(src)) from e
         if writer.prev.encrypted:
-            raise InputError("the PDF is encrypted: paperwork signs unencrypted PDFs", source=str(src))
+            raise InputError(_("the PDF is encrypted: paperwork signs unencrypted PDFs"), source=str(src))
         placement = _place(src, writer.prev, options, name, organisation, Path(scratch))
         field = _field_name(writer.prev, options.role)
         spec = fields.SigFieldSpec(sig_field_name=field, on_page=placement.page or 0,
@@ -403,10 +407,8 @@ def sign_pdf(src: Path, out: Path, key: P12Key | TokenKey, options: SignOptions)
         output = BytesIO()
         try:
             pdf_signer.sign_pdf(writer, output=output)
-        except TimestampRequestError as e:
-            raise PaperworkError(f"{src}: not signed: {e}") from e
-        except (SigningError, PdfError) as e:
-            raise PaperworkError(f"{src}: not signed: {e}") from e
+        except (TimestampRequestError, SigningError, PdfError) as e:
+            raise PaperworkError(_("{path}: not signed: {error}").format(path=src, error=e)) from e
     files.write_atomic(out, output.getvalue())
     return SignResult(out, field, options.role, options.form, name, organisation, _signing_time(out, field),
                       timestamper is not None, placement.page, placement.box, placement.images)
@@ -445,9 +447,9 @@ def check_ready(key: P12Key | TokenKey, options: SignOptions) -> str:
     PIN), the images are usable PNGs. Returns the certificate's holder. ``render --sign`` asks this
     before a number is issued, so a wrong password costs no number."""
     if options.role == "person" and options.image is not None:
-        ap.image_size(options.image, true_size=False, what="the signature image")
+        ap.image_size(options.image, true_size=False, what=_("the signature image"))
     if options.role == "agency" and options.seal is not None:
-        ap.image_size(options.seal, true_size=True, what="the seal image")
+        ap.image_size(options.seal, true_size=True, what=_("the seal image"))
     with _signer(key) as signer:
         return _names(signer.signing_cert)[0]
 

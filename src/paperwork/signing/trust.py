@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, WorkspaceError
+from ..i18n import _
 from ..tomlread import TomlReader
 
 if TYPE_CHECKING:
@@ -56,9 +57,10 @@ def _read(path: Path, source: str | None = None, field_path: str | None = None) 
     try:
         return Path(path).read_bytes()
     except FileNotFoundError as e:
-        raise InputError(f"{path}: no such file", source=source, field=field_path) from e
+        raise InputError(_("{path}: no such file").format(path=path), source=source, field=field_path) from e
     except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror or e}", source=source, field=field_path) from e
+        raise InputError(_("{path}: cannot read: {error}").format(path=path, error=e.strerror or e), source=source,
+                         field=field_path) from e
 
 
 def _pem_blocks(data: bytes, label: bytes) -> list[bytes]:
@@ -85,9 +87,10 @@ def read_certificates(path: Path, *, source: str | None = None, field_path: str 
         for der in blocks:
             x509.load_der_x509_certificate(der)
     except (ValueError, TypeError) as e:
-        raise InputError(f"{path}: not a certificate (PEM or DER)", source=source, field=field_path) from e
+        raise InputError(_("{path}: not a certificate (PEM or DER)").format(path=path), source=source,
+                         field=field_path) from e
     if not blocks:
-        raise InputError(f"{path}: no certificate in it", source=source, field=field_path)
+        raise InputError(_("{path}: no certificate in it").format(path=path), source=source, field=field_path)
     return blocks
 
 
@@ -101,10 +104,11 @@ def read_crls(path: Path, *, source: str | None = None, field_path: str | None =
         for der in blocks:
             x509.load_der_x509_crl(der)
     except (ValueError, TypeError) as e:
-        raise InputError(f"{path}: not a certificate revocation list (PEM or DER)", source=source,
+        raise InputError(_("{path}: not a certificate revocation list (PEM or DER)").format(path=path), source=source,
                          field=field_path) from e
     if not blocks:
-        raise InputError(f"{path}: no certificate revocation list in it", source=source, field=field_path)
+        raise InputError(_("{path}: no certificate revocation list in it").format(path=path), source=source,
+                         field=field_path)
     return blocks
 
 
@@ -115,7 +119,7 @@ def _profile_table(ws: Workspace) -> Mapping[str, object]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise WorkspaceError(f"{path}: cannot read the workspace profile: {e}") from e
+        raise WorkspaceError(_("{path}: cannot read the workspace profile: {error}").format(path=path, error=e)) from e
     return data.get(TABLE, {})
 
 
@@ -128,7 +132,7 @@ def load_trust(ws: Workspace) -> Trust:
     for key in KEYS:
         value = tbl.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise reader.fail(f"{TABLE}.{key}", "must be a list of file names, relative to the workspace")
+            raise reader.fail(f"{TABLE}.{key}", _("must be a list of file names, relative to the workspace"))
         lists[key] = [ws.root / v for v in value]
     roots = tuple(c for i, p in enumerate(lists["trust_roots"])
                   for c in read_certificates(p, source=source, field_path=f"{TABLE}.trust_roots[{i}]"))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, PaperworkError
+from ..i18n import _
 from .trust import Trust
 
 __all__ = ["VERDICTS", "SignatureCheck", "SignatureReport", "check", "has_signatures", "signature_widgets"]
@@ -49,10 +50,11 @@ class SignatureCheck:
     modifications: str  # after this signature: "none", "signatures", "form filling", "annotations", "other"
     trusted: bool  # a chain to the workspace's trust roots
     chain: tuple[str, ...]  # from the trust root down to the signer
-    revocation: str  # "good", "revoked", "not checked (no CRL or OCSP response at hand)"
+    revocation: str  # "good", "revoked", "not checked"
     not_after: dt.datetime
     verdict: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # why the verdict is not "valid", one sentence each
+    revocation_note: str | None = None  # why revocation was not checked
 
     def as_dict(self) -> dict[str, Any]:
         def iso(t: dt.datetime | None) -> str | None:
@@ -63,7 +65,7 @@ class SignatureCheck:
                 "timestamp_trusted": self.timestamp_trusted, "intact": self.intact, "valid": self.valid,
                 "coverage": self.coverage, "modifications": self.modifications, "trusted": self.trusted,
                 "chain": list(self.chain), "revocation": self.revocation, "not_after": iso(self.not_after),
-                "verdict": self.verdict, "problems": list(self.problems)}
+                "revocation_note": self.revocation_note, "verdict": self.verdict, "problems": list(self.problems)}
 
 
 @dataclass(frozen=True)
@@ -91,17 +93,17 @@ def _open(path: Path):
     try:
         f = open(path, "rb")
     except FileNotFoundError as e:
-        raise InputError("no such file", source=str(path)) from e
+        raise InputError(_("no such file"), source=str(path)) from e
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", source=str(path)) from e
+        raise InputError(_("cannot read: {error}").format(error=e.strerror or e), source=str(path)) from e
     try:
         if f.read(5) != b"%PDF-" and b"%PDF-" not in f.read(1024):
-            raise InputError("not a PDF", source=str(path))
+            raise InputError(_("not a PDF"), source=str(path))
         f.seek(0)
         return f, PdfFileReader(f, strict=False)
     except (PdfError, ValueError, KeyError) as e:
         f.close()
-        raise InputError(f"not a readable PDF: {e}", source=str(path)) from e
+        raise InputError(_("not a readable PDF: {error}").format(error=e), source=str(path)) from e
     except BaseException:
         f.close()
         raise
@@ -225,40 +227,44 @@ def _one(sig, trust: Trust, reader, context) -> SignatureCheck:
                                    AdESIndeterminate.REVOKED_CA_NO_POE):
         revocation = "revoked"
     else:
-        revocation = "good" if checked and status.trusted else "not checked (no CRL or OCSP response at hand)"
-        if not (cert.crl_distribution_points or cert.ocsp_urls):
-            revocation = "not checked (the certificate names no CRL or OCSP service)"
+        revocation = "good" if checked and status.trusted else "not checked"
+    note = None
+    if revocation == "not checked":
+        note = (_("the certificate names no CRL or OCSP service") if not (cert.crl_distribution_points
+                                                                          or cert.ocsp_urls)
+                else _("no CRL or OCSP response at hand"))
     out_of_dates = when is not None and not (not_before <= when <= not_after)
     if not status.intact:
         verdict = "invalid"
-        problems.append("the signed bytes have changed since signing")
+        problems.append(_("the signed bytes have changed since signing"))
     elif not status.valid:
         verdict = "invalid"
-        problems.append("the cryptographic signature does not hold")
+        problems.append(_("the cryptographic signature does not hold"))
     elif coverage == "partial" or modifications == "other" or status.docmdp_ok is False:
         verdict = "invalid"
-        problems.append("the file was changed after this signature")
+        problems.append(_("the file was changed after this signature"))
     elif revocation == "revoked":
         verdict = "revoked"
         details = status.revocation_details
         if details is not None:
-            problems.append(f"the certificate was revoked on {_vn(details.revocation_date).isoformat()}")
+            problems.append(_("the certificate was revoked on {date}").format(
+                date=_vn(details.revocation_date).isoformat()))
         else:
-            problems.append("the certificate is revoked")
+            problems.append(_("the certificate is revoked"))
     elif out_of_dates or indic in (AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
                                    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED, AdESIndeterminate.NOT_YET_VALID,
                                    AdESFailure.NOT_YET_VALID):
         verdict = "expired"
-        problems.append(f"the certificate is valid from {_vn(not_before).isoformat()} to"
-                        f" {_vn(not_after).isoformat()}, and the signature is dated"
-                        f" {_vn(when).isoformat() if when else 'otherwise'}")
+        problems.append(_("the certificate is valid from {start} to {end}, and the signature is dated {date}").format(
+            start=_vn(not_before).isoformat(), end=_vn(not_after).isoformat(),
+            date=_vn(when).isoformat() if when else "?"))
     elif not status.trusted:
         verdict = "untrusted"
-        problems.append("no chain to the workspace's trust roots ([signatures] trust_roots in paperwork.toml)"
-                        if not trust.roots else "no chain to the workspace's trust roots")
+        problems.append(_("no chain to the workspace's trust roots ([signatures] trust_roots in paperwork.toml)")
+                        if not trust.roots else _("no chain to the workspace's trust roots"))
     elif ts is not None and not ts_trusted:
         verdict = "untrusted"
-        problems.append("the timestamp does not chain to the workspace's trust roots or does not hold")
+        problems.append(_("the timestamp does not chain to the workspace's trust roots or does not hold"))
     else:
         verdict = "valid"
     path = status.validation_path
@@ -270,7 +276,7 @@ def _one(sig, trust: Trust, reader, context) -> SignatureCheck:
         signing_time=_vn(when), timestamp=_vn(ts.timestamp) if ts is not None else None, timestamp_trusted=ts_trusted,
         intact=bool(status.intact), valid=bool(status.valid), coverage=coverage, modifications=modifications,
         trusted=bool(status.trusted), chain=chain, revocation=revocation, not_after=_vn(not_after), verdict=verdict,
-        problems=tuple(problems))
+        problems=tuple(problems), revocation_note=note)
 
 
 def check(path: Path, trust: Trust) -> SignatureReport:
@@ -284,7 +290,7 @@ def check(path: Path, trust: Trust) -> SignatureReport:
         try:
             embedded = list(reader.embedded_regular_signatures)
         except (PdfError, ValueError, KeyError) as e:
-            raise InputError(f"the signature fields cannot be read: {e}", source=str(path)) from e
+            raise InputError(_("the signature fields cannot be read: {error}").format(error=e), source=str(path)) from e
         context = _context(trust, reader)
         checks = []
         for sig in embedded:
@@ -316,4 +322,4 @@ def _broken(sig, e: Exception) -> SignatureCheck:
         field=sig.field_name, signer=name, organisation=org, serial=serial, signing_time=None, timestamp=None,
         timestamp_trusted=None, intact=False, valid=False, coverage="partial", modifications="other", trusted=False,
         chain=(), revocation="not checked", not_after=_vn(not_after), verdict="invalid",
-        problems=(f"the signature cannot be evaluated: {e}",))
+        problems=(_("the signature cannot be evaluated: {error}").format(error=e),))
