@@ -52,7 +52,7 @@ PLAN_BASIS = "Danh mục hồ sơ"
 
 def check_year(year: int) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
-        raise InputError(f"not a year: {year!r}", field="--year")
+        raise InputError(_("not a year: {year!r}").format(year=year), field="--year")
     return year
 
 
@@ -82,12 +82,12 @@ def _resolve(row: PlanRow, table: RetentionTable) -> tuple[str, str, str | None]
     """(retention, basis, note) of a plan row: its own, its named rule's, or the table's match."""
     if row.retention is not None:
         if row.rule:
-            raise row.error("rule", "give either a retention or a rule, not both")
+            raise row.error("rule", _("give either a retention or a rule, not both"))
         return str(row.retention), PLAN_BASIS, None
     if row.rule:
         rule = table.get(row.rule)
         if rule is None:
-            raise row.error("rule", f"no rule {row.rule!r} in the retention table (data/retention.toml)")
+            raise row.error("rule", _("no rule {rule!r} in the retention table (data/retention.toml)").format(rule=row.rule))
     else:
         rule = table.match(row.title)
         if rule is None:
@@ -183,11 +183,11 @@ def _check_ids(ids: Sequence[int]) -> list[int]:
     unique: list[int] = []
     for i in ids:
         if isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= 2**63 - 1:
-            raise InputError(f"no document with id {i} in the archive")
+            raise InputError(_("no document with id {index} in the archive").format(index=i))
         if i not in unique:
             unique.append(i)
     if not unique:
-        raise InputError("name at least one archive id")
+        raise InputError(_("name at least one archive id"))
     return unique
 
 
@@ -239,21 +239,25 @@ def close_dossier(ws: Workspace, year: int, code: str, *, end: dt.date | None = 
     catalog = dossier_catalog(ws)
     dossier = catalog.get(year, code)
     if dossier.status != "open":
-        raise InputError(f"{dossier.label} is already {dossier.status}")
+        raise InputError(_("{label} is already {status}").format(label=dossier.label, status=dossier.status))
     items = contents(ws, dossier).items
     if not items:
-        raise InputError(f"{dossier.label} has no documents: file them first (`paperwork dossier file {code}"
-                         f" --year {year} ID…`)")
+        raise InputError(_("{label} has no documents: file them first (`paperwork dossier file {code} "
+                           "--year {year} ID…`)").format(label=dossier.label, code=code, year=year))
     dates = [i.date for i in items if i.date is not None]
     latest = max(dates) if dates else None
     if end is None:
         if latest is None:
-            raise InputError(f"{dossier.label}: no document has a date; give --end DATE", field="--end")
+            raise InputError(_("{label}: no document has a date; give --end DATE").format(
+                label=dossier.label
+            ), field="--end")
         end = latest
     if end > today:
-        raise InputError(f"{end.isoformat()} is after today: the work has not ended", field="--end")
+        raise InputError(_("{date} is after today: the work has not ended").format(date=end.isoformat()), field="--end")
     if latest is not None and end < latest:
-        raise InputError(f"{end.isoformat()} is before the dossier's latest document ({latest.isoformat()})",
+        raise InputError(_("{date} is before the dossier's latest document ({date2})").format(
+            date=end.isoformat(), date2=latest.isoformat()
+        ),
                          field="--end")
     catalog.close(dossier, end)
     return catalog.get(year, code)

@@ -21,6 +21,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..errors import ArchiveError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -232,8 +233,10 @@ def validate(data: bytes) -> None:
     try:
         document = etree.fromstring(data)
     except etree.XMLSyntaxError as e:
-        raise ArchiveError(f"the metadata is not well-formed XML: {e}") from e
+        raise ArchiveError(_("the metadata is not well-formed XML: {error}").format(error=e)) from e
     schema = _schema()
     if not schema.validate(document):
         error = schema.error_log.filter_from_errors()[0] if schema.error_log.filter_from_errors() else schema.error_log[0]
-        raise ArchiveError(f"the metadata does not fit ho-so.xsd: line {error.line}: {error.message}")
+        raise ArchiveError(_("the metadata does not fit ho-so.xsd: line {line}: {message}").format(
+            line=error.line, message=error.message
+        ))

@@ -106,7 +106,7 @@ def read_plan(path: Path, *, year: int) -> list[PlanRow]:
         key = row.code.upper()
         if key in seen:
             first = seen[key].where if seen[key].where != row.where else seen[key].labels.get("code", "")
-            raise row.error("code", f"{row.code} is listed twice (also at {first})")
+            raise row.error("code", _("{code} is listed twice (also at {first})").format(code=row.code, first=first))
         seen[key] = row
     return rows
 
