@@ -175,8 +175,8 @@ def clerk(ws: Path, stop: float, issued: list[float], failures: list[str]) -> No
         "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về phân cấp,"
         " phân quyền trong lĩnh vực thi đua, khen thưởng",
     ]
-    out = ws / "issued"
-    out.mkdir(exist_ok=True)
+    out = ws / "issued" / f"{time.time():.0f}"  # a folder of this run's own (--reuse)
+    out.mkdir(parents=True)
     i = 0
     while time.monotonic() < stop:
         i += 1

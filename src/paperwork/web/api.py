@@ -20,7 +20,7 @@ from flask import Blueprint, abort, g, request
 
 from .. import users
 from ..records import audit
-from .helpers import event, page_number, readable_document, requires, workspace
+from .helpers import event, event_after_response, page_number, readable_document, requires, workspace
 
 
 def _authenticate() -> None:
@@ -51,7 +51,7 @@ def search():
     f = Filters.from_args(request.args)
     size = min(max(int(request.args.get("size", "20")) if request.args.get("size", "").isdigit() else 20, 1), 100)
     page = run_search(f, page_number(), size)
-    event("search", "archive", "catalog", {**f.event_details(), "page": page.number, "api": True})
+    event_after_response("search", "archive", "catalog", {**f.event_details(), "page": page.number, "api": True})
     return {
         "page": page.number,
         "has_next": page.has_next,

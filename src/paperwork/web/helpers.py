@@ -28,6 +28,7 @@ __all__ = [
     "_",
     "add_nav",
     "event",
+    "event_after_response",
     "flash_error",
     "flash_ok",
     "page_number",
@@ -152,6 +153,21 @@ def readable_document(doc_id: int):
 def event(action: str, object_kind: str, object_id: int | str, details: dict | None = None) -> None:
     """One audit event by the signed-in user (the request runs inside ``audit.acting_as``)."""
     audit.record(workspace(), action, object_kind, object_id, details or {})
+
+
+def event_after_response(action: str, object_kind: str, object_id: int | str, details: dict | None = None) -> None:
+    """An audit event written once the response is sent (for events that touch no record, such as
+    a search: the person does not wait for the trail's write lock while a clerk is issuing)."""
+    from flask import after_this_request
+
+    ws = workspace()
+    user = the_user()
+    actor = user.name if user else None
+
+    @after_this_request
+    def write_later(response):
+        response.call_on_close(lambda: audit.record(ws, action, object_kind, object_id, details or {}, actor=actor))
+        return response
 
 
 def flash_ok(message: str) -> None:

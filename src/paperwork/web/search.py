@@ -15,7 +15,7 @@ from flask import Blueprint, render_template, request
 
 from ..archive.query import MAX_LIMIT
 from ..errors import InputError
-from .helpers import N_, Page, _, add_nav, event, page_number, requires, searcher, the_user, workspace
+from .helpers import N_, Page, _, add_nav, event_after_response, page_number, requires, searcher, the_user, workspace
 
 PAGE_SIZE = 20
 DIRECTIONS = ("incoming", "outgoing")
@@ -124,7 +124,7 @@ def _choices() -> tuple[list[str], list[tuple[str, str]]]:
 def index():
     f = Filters.from_args(request.args)
     page = run_search(f, page_number())
-    event("search", "archive", "catalog", {**f.event_details(), "page": page.number})
+    event_after_response("search", "archive", "catalog", {**f.event_details(), "page": page.number})
     types, dossiers = _choices()
     return render_template("search.html", f=f, page=page, types=types, dossiers=dossiers,
                            directions=(("incoming", _("Incoming")), ("outgoing", _("Outgoing"))))
