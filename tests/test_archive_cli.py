@@ -283,7 +283,8 @@ def test_verify_reports_a_missing_or_foreign_index(run, ws: Workspace, tmp_path:
 def test_every_archive_command_has_help_with_an_example() -> None:
     archive = cli.commands["archive"]
     commands = [archive, cli.commands["search"], *archive.commands.values()]
-    assert set(archive.commands) == {"create", "add", "import", "ocr", "show", "text", "verify", "reindex", "stats"}
+    assert set(archive.commands) == {"create", "add", "import", "ocr", "show", "text", "verify", "reindex", "stats",
+                                     "restrict"}
     for command in commands:
         assert "Example:" in (command.help or ""), command.name
 
