@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..vietnamese import user_text
 from . import cli, get_workspace
 from .signing import key_options
@@ -40,7 +40,7 @@ def kinds() -> None:
 
     width = max(len(k) for k in KINDS)
     for kind in KINDS.values():
-        click.echo(f"{kind.name:<{width}}  {kind.summary}")
+        click.echo(f"{kind.name:<{width}}  {_(kind.summary)}")
 
 
 @cli.command()
@@ -198,4 +198,8 @@ def check(ctx: click.Context, kind: str, input_file: Path, strict: bool) -> None
     for warning in planned.warnings:
         click.echo(_("Warning: {input_file}: {warning}").format(input_file=input_file, warning=warning), err=True)
     count = len(planned.warnings)
-    click.echo(f"{input_file}: valid {k.name}" + (f"; {count} warning{'s' if count > 1 else ''}" if count else ""))
+    if count:
+        click.echo(ngettext("{input_file}: valid {kind}; {count} warning", "{input_file}: valid {kind}; {count} warnings",
+                            count).format(input_file=input_file, kind=k.name, count=count))
+    else:
+        click.echo(_("{input_file}: valid {kind}").format(input_file=input_file, kind=k.name))

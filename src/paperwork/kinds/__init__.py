@@ -8,7 +8,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..i18n import _, translate_yaml_comments
+from ..i18n import N_, _, translate_yaml_comments
 from ..models import (
     CertificateInput,
     CovenantInput,
@@ -57,7 +57,7 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind(
             name="reward-decision",
-            summary="Quyết định khen thưởng (Mẫu 1.2) with the attached list of collectives and individuals",
+            summary=N_("Quyết định khen thưởng (Mẫu 1.2) with the attached list of collectives and individuals"),
             model=RewardDecisionInput,
             template="reward-decision.docx",
             type_name="Quyết định",
@@ -68,7 +68,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             name="covenant",
-            summary="Bản giao ước thi đua of a cluster, with a signature block for every member unit",
+            summary=N_("Bản giao ước thi đua of a cluster, with a signature block for every member unit"),
             model=CovenantInput,
             template="covenant.docx",
             type_name="Giao ước thi đua",
@@ -79,7 +79,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             name="minutes",
-            summary="Biên bản hội nghị (Mẫu 1.9): attendees, agenda, elections, THƯ KÝ / CHỦ TỌA",
+            summary=N_("Biên bản hội nghị (Mẫu 1.9): attendees, agenda, elections, THƯ KÝ / CHỦ TỌA"),
             model=MinutesInput,
             template="minutes.docx",
             type_name="Biên bản",
@@ -89,7 +89,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             name="invitation",
-            summary="Giấy mời (Mẫu 1.7) to one invitee: event, chair, time, place; Nơi nhận starts \"Như trên\"",
+            summary=N_("Giấy mời (Mẫu 1.7) to one invitee: event, chair, time, place; Nơi nhận starts \"Như trên\""),
             model=InvitationInput,
             template="invitation.docx",
             type_name="Giấy mời",
@@ -99,7 +99,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             name="certificate",
-            summary="Bằng khen / Giấy khen to print: one landscape A4 page per awardee, citing the decision",
+            summary=N_("Bằng khen / Giấy khen to print: one landscape A4 page per awardee, citing the decision"),
             model=CertificateInput,
             template="certificate.docx",
             type_name="Bằng khen, giấy khen",

@@ -93,10 +93,10 @@ def _resolve(row: PlanRow, table: RetentionTable) -> tuple[str, str, str | None]
         if rule is None:
             raise row.error(
                 "retention",
-                "not given, and no rule of the retention table fits the title: give Vĩnh viễn or a number of"
-                " years (e.g. 20 năm), or a rule",
+                _("not given, and no rule of the retention table fits the title: give Vĩnh viễn or a number of"
+                  " years (e.g. 20 năm), or a rule"),
             )
-    note = f"{row.code}: {rule.retention} from {rule.basis()}"
+    note = f"{row.code}: " + _("{retention} from {basis}").format(retention=rule.retention, basis=rule.basis())
     return str(rule.retention), rule.basis(), note
 
 
