@@ -272,6 +272,34 @@ def test_the_seal_follows_the_signature_image_actually_drawn(decision, keys, ima
     assert seal[2] == pytest.approx(sig[0] + (sig[2] - sig[0]) / 3, abs=0.5)
 
 
+@pytest.mark.slow
+def test_minutes_two_blocks_the_certificate_names_the_block(pki, images, tmp_path):
+    """Minutes have two signer blocks (THƯ KÝ, CHỦ TỌA): the signature goes into the block whose name is the
+    certificate's holder, written as certificates often are (capitals, no diacritics); a holder named in
+    neither block is refused, naming both."""
+    from paperwork.kinds import KINDS
+
+    (tmp_path / "bb.yaml").write_text(KINDS["minutes"].example(), encoding="utf-8")
+    result = cli_run("render", "minutes", tmp_path / "bb.yaml", "-o", tmp_path / "bb.docx", "--pdf", "--no-archive")
+    assert result.exit_code == 0, result.output
+    minutes = tmp_path / "bb.pdf"
+    secretary = P12Key(pki.person("LAM THI THU HA", "secretary").p12, PASSWORD)
+    out = tmp_path / "bb-ky.pdf"
+    sign_pdf(minutes, out, secretary, SignOptions(role="person", image=images["signature"]))
+    page, sig = widgets(out)["person-1"]
+    lines = text_boxes(minutes, page)
+    name, title = lines["Lâm Thị Thu Hà"], lines["THƯ KÝ"]
+    left, right = min(title[0], name[0]), max(title[2], name[2])
+    assert left - 1 <= sig[0] and sig[2] <= right + 1 and name[3] < sig[1] and sig[3] < title[1]
+
+    stranger = P12Key(pki.person("Nguyễn Văn Bình", "stranger-minutes").p12, PASSWORD)
+    with pytest.raises(InputError) as e:
+        sign_pdf(minutes, tmp_path / "no.pdf", stranger, SignOptions(role="person", image=images["signature"]))
+    assert "2 signer blocks (Lâm Thị Thu Hà, Ngô Công Hầu) and none names the certificate's holder Nguyễn Văn Bình" \
+        in str(e.value)
+    assert not (tmp_path / "no.pdf").exists()
+
+
 # --------------------------------------------------------------------------- verdicts
 
 

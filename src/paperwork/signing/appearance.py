@@ -82,7 +82,16 @@ def _capitalised(text: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """Case, diacritics and spacing folded away: certificates often carry ``NGUYEN VAN AN``."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", bare.casefold()).split())
+
+
+def names_match(name: str, holder: str) -> bool:
+    """Is the block's name the certificate holder's (the same words, or all of them within it)?"""
+    a, b = _fold(name), _fold(holder)
+    return bool(a) and (a == b or f" {a} " in f" {b} ")
 
 
 def read_lines(pdf: Path, pages: Sequence[int] | None = None) -> list[TextLine]:
@@ -173,7 +182,7 @@ def choose_block(blocks: Sequence[SignerBlock], pdf: Path, *, signer: str | None
         raise InputError(_("no signer block found (a title, space for the signature, then the signer's name)"),
                          source=str(pdf))
     if signer:
-        named = [b for b in blocks if _fold(b.name.text) == _fold(signer)]
+        named = [b for b in blocks if names_match(b.name.text, signer)]
         if named:
             return named[0]
     for page, box in over:

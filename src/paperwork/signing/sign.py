@@ -227,6 +227,7 @@ def _font_for(font: str, text: str, folder: Path) -> str:
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge's timestamps: fontTools cannot subset them
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text + "0123456789T:+-. ")
     subsetter.subset(tt)
