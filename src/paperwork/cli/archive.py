@@ -63,19 +63,19 @@ def _record_dict(ws, record) -> dict[str, object]:
 
 
 _OCR_NOTES = {
-    "partial": "  [OCR: some pages have no text, see below]",
-    "failed": "  [OCR failed: not searchable by content]",
-    "unavailable": "  [OCR unavailable: not searchable by content]",
+    "partial": N_("[OCR: some pages have no text, see below]"),
+    "failed": N_("[OCR failed: not searchable by content]"),
+    "unavailable": N_("[OCR unavailable: not searchable by content]"),
 }
 
 
 def _text_note(result) -> str:
     state = result.record.ocr
     if state in _OCR_NOTES:
-        return _OCR_NOTES[state]
+        return "  " + _(_OCR_NOTES[state])
     if state == "done":
-        return "  [OCR]" if result.has_text else "  [OCR found no text]"
-    return "" if result.has_text else "  [no text layer: not searchable by content]"
+        return "  [OCR]" if result.has_text else "  " + _("[OCR found no text]")
+    return "" if result.has_text else "  " + _("[no text layer: not searchable by content]")
 
 
 # Ids are 1 to the largest integer SQLite holds: any other cannot be in the archive (and
@@ -91,7 +91,7 @@ def _doc_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
 
 def _describe(record) -> str:
     parts = [p for p in (record.type, record.number, record.date and record.date.isoformat()) if p]
-    return ", ".join(parts) or "no metadata detected"
+    return ", ".join(parts) or _("no metadata detected")
 
 
 @cli.group("archive")

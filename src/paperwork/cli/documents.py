@@ -24,8 +24,8 @@ def pdf_font_note(fonts) -> str:
 
     others = [f for f in fonts if not is_prescribed(f)]
     if not others:
-        return f"font: {PRESCRIBED_FONT}"
-    return f"font: {', '.join(others)}, standing in for {PRESCRIBED_FONT}"
+        return _("font: {font}").format(font=PRESCRIBED_FONT)
+    return _("font: {fonts}, standing in for {font}").format(fonts=", ".join(others), font=PRESCRIBED_FONT)
 
 
 @cli.command()
@@ -123,9 +123,10 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         click.echo(_("recovered from an interrupted run: {line}").format(line=line), err=True)
     note = ""
     if written.number is not None:
-        note = f" (Số: {written.number}" + (", registered)" if written.issued else ")")
+        note = (_(" (Số: {number}, registered)").format(number=written.number) if written.issued
+                else f" (Số: {written.number})")
     elif k.numbered:
-        note = " (draft: number and date left blank)"
+        note = _(" (draft: number and date left blank)")
     click.echo(_("wrote {output}{note}").format(output=written.output, note=note))
     if written.pdf:
         click.echo(_("wrote {pdf} ({pdf_font_note})").format(

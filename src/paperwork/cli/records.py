@@ -16,7 +16,7 @@ from ..i18n import N_, _
 # commands: `paperwork search` and the others do not pay for it at start-up.
 from . import cli, get_workspace
 
-_PRIORITY_HELP = "Độ khẩn: thường (default), khẩn, thượng khẩn or hỏa tốc (diacritics optional)."
+_PRIORITY_HELP = N_("Độ khẩn: thường (default), khẩn, thượng khẩn or hỏa tốc (diacritics optional).")
 
 
 def _date(value: str | None, option: str):
@@ -299,7 +299,7 @@ def list_command(ctx, year: int | None, fmt: str, output: Path | None) -> None:
                  _short(e.subject, 40), e.to_places or "", _state(e, today)) for e in found]
         text, encoding = _table(heads, rows), "utf-8"
     else:
-        text, encoding = "The incoming register is empty.\n", "utf-8"
+        text, encoding = _("The incoming register is empty.") + "\n", "utf-8"
     if output is None:
         click.echo(text, nl=False)
         return

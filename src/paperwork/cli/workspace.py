@@ -160,7 +160,7 @@ def list_command(ctx: click.Context, year: int | None, series: str | None, fmt: 
         text = csv_text(entries)
         encoding = "utf-8-sig"
     else:
-        text = _table(entries) if entries else "The register is empty.\n"
+        text = _table(entries) if entries else _("The register is empty.") + "\n"
         encoding = "utf-8"
     if output is None:
         click.echo(text, nl=False)
