@@ -20,7 +20,7 @@ from flask import Blueprint, abort, g, request
 
 from .. import users
 from ..records import audit
-from .helpers import event, event_after_response, page_number, readable_document, requires, workspace
+from .helpers import _, event, event_after_response, page_number, readable_document, requires, workspace
 
 
 def _authenticate() -> None:
@@ -40,7 +40,7 @@ def _year() -> int | None:
     if not text.isdigit():
         from ..errors import InputError
 
-        raise InputError(f"{text!r} is not a year", field="year")
+        raise InputError(_("{value!r} is not a year").format(value=text), field="year")
     return int(text)
 
 
