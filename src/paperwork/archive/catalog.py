@@ -11,6 +11,7 @@ Rows and records are frozen dataclasses (``DocumentMeta``, ``DocumentRecord``, `
 from __future__ import annotations
 
 import datetime
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -56,7 +57,8 @@ SCHEMA = (
         text        TEXT NOT NULL DEFAULT '',           -- extracted or OCR text, NFC
         ocr         TEXT,                               -- OCR_STATES; NULL: added before OCR existed
         pdfa_path   TEXT,                               -- archival PDF/A copy of a scan, relative
-        pdfa_sha256 TEXT
+        pdfa_sha256 TEXT,
+        signatures  TEXT CHECK (signatures IS NULL OR json_valid(signatures))  -- a signed PDF's check
     )""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_type ON {TABLE} (type)",
@@ -64,11 +66,11 @@ SCHEMA = (
 )
 
 # Columns added after the first release, for catalogs created before them.
-_ADDED_COLUMNS = (("ocr", "TEXT"), ("pdfa_path", "TEXT"), ("pdfa_sha256", "TEXT"))
+_ADDED_COLUMNS = (("ocr", "TEXT"), ("pdfa_path", "TEXT"), ("pdfa_sha256", "TEXT"), ("signatures", "TEXT"))
 
 _FIELDS = (
     "id", "sha256", "filename", "stored_path", "size", "type", "number", "date",
-    "agency", "title", "signer", "pages", "source", "added_at", "ocr", "pdfa_path", "pdfa_sha256",
+    "agency", "title", "signer", "pages", "source", "added_at", "ocr", "pdfa_path", "pdfa_sha256", "signatures",
 )
 
 # What became of OCR for a document:
@@ -115,10 +117,18 @@ class DocumentRecord:
     ocr: str | None = None  # one of OCR_STATES
     pdfa_path: str | None = None  # relative to the archive folder
     pdfa_sha256: str | None = None
+    # The check of a signed PDF's signatures when it was added (JSON of signing.SignatureReport:
+    # "verdict" and each signature's signer, time, integrity, trust); None: not a signed PDF.
+    signatures: str | None = None
+
+    @property
+    def signature_check(self) -> dict[str, Any] | None:
+        return json.loads(self.signatures) if self.signatures else None
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
+        data["signatures"] = self.signature_check
         return data
 
 
@@ -136,6 +146,7 @@ class CatalogRow:
     text: str
     ocr: str | None = None
     pdfa: StoredFile | None = None  # the archival PDF/A copy of a scan
+    signatures: str | None = None  # JSON: the check of a signed PDF (DocumentRecord.signatures)
 
 
 @dataclass(frozen=True)
@@ -170,8 +181,8 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 
 _INSERT = f"""INSERT INTO {TABLE} (sha256, filename, stored_path, size, type, number, date, agency,
-    title, signer, pages, source, added_at, text, ocr, pdfa_path, pdfa_sha256)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    title, signer, pages, source, added_at, text, ocr, pdfa_path, pdfa_sha256, signatures)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (sha256) DO NOTHING"""
 
 
@@ -181,7 +192,7 @@ def _values(row: CatalogRow, added_at: str) -> tuple:
         row.sha256, row.filename, row.stored_path, row.size, meta.type, meta.number,
         meta.date.isoformat() if meta.date else None, meta.agency, meta.title, meta.signer,
         row.pages, row.source, added_at, row.text, row.ocr,
-        row.pdfa.stored_path if row.pdfa else None, row.pdfa.sha256 if row.pdfa else None,
+        row.pdfa.stored_path if row.pdfa else None, row.pdfa.sha256 if row.pdfa else None, row.signatures,
     )
 
 
@@ -193,6 +204,7 @@ def _new_record(doc_id: int, row: CatalogRow, added_at: str) -> DocumentRecord:
         type=meta.type, number=meta.number, date=meta.date, agency=meta.agency, title=meta.title,
         signer=meta.signer, pages=row.pages, source=row.source, added_at=added_at, ocr=row.ocr,
         pdfa_path=row.pdfa.stored_path if row.pdfa else None, pdfa_sha256=row.pdfa.sha256 if row.pdfa else None,
+        signatures=row.signatures,
     )
 
 
@@ -247,6 +259,13 @@ class Catalog:
     def id_for_sha(self, sha256: str) -> int | None:
         rows = self._query(f"SELECT id FROM {TABLE} WHERE sha256 = ?", (sha256,))
         return rows[0]["id"] if rows else None
+
+    def signature_verdicts(self, ids: Sequence[int]) -> dict[int, str]:
+        """id -> the verdict of its signatures, for those of ``ids`` that are signed PDFs (one query)."""
+        marks = ", ".join("?" * len(ids))
+        rows = self._query(f"SELECT id, json_extract(signatures, '$.verdict') AS verdict FROM {TABLE}"
+                           f" WHERE id IN ({marks}) AND signatures IS NOT NULL", tuple(ids))
+        return {row["id"]: row["verdict"] for row in rows}
 
     def ids_for_shas(self, shas: Sequence[str]) -> dict[str, int]:
         """The ids of those of ``shas`` that are catalogued (one query)."""
@@ -391,3 +410,7 @@ def _record_added(audit: Any, conn: sqlite3.Connection, doc_id: int, row: Catalo
                  {"sha256": row.sha256, "filename": row.filename, "source": row.source, "size": row.size})
     if row.pdfa is not None:
         audit.record(conn, "ocr", "document", doc_id, {"state": row.ocr, "pdfa_sha256": row.pdfa.sha256})
+    if row.signatures is not None:
+        found = json.loads(row.signatures)
+        audit.record(conn, "signature check", "document", doc_id, {
+            "verdict": found.get("verdict"), "signatures": len(found.get("signatures", ()))})

@@ -44,6 +44,7 @@ from ..files import pid_alive
 from ..i18n import _
 from .extract import DetectedMeta, Extracted, UnreadableDocumentError, detect_metadata, extract, extract_data
 from .indexfeed import IndexFeed
+from .signatures import SignatureInspector
 from .service import (IN_FLIGHT, AddFailure, AddReport, AddResult, Progress, _add_scanned, _catalog, _Ocr, _Started,
                       _store)
 from .store import SOURCES, Catalog, CatalogRow, Copy, DocumentMeta, FileStore, SourceError, StoredFile, open_regular
@@ -294,6 +295,7 @@ class _Ingest:
         self.progress = progress
         self.files: FileStore = _store(ws)
         self.scanner = _Ocr(self.files, ocr)
+        self.signatures = SignatureInspector(ws)
         self.feed = IndexFeed(ws)
         self.group: list[_Pending] = []
         self.results: dict[int, AddResult | AddFailure] = {}
@@ -360,7 +362,7 @@ class _Ingest:
 
         try:
             result, text = _add_scanned(self.catalog, self.files, self.scanner, path, item.meta, self.source,
-                                        read.sha256, read.extracted, started)
+                                        read.sha256, read.extracted, started, self.signatures)
         except SourceError as e:
             return AddFailure(path, e.reason)
         if text is not None:
@@ -440,6 +442,7 @@ class _Ingest:
             source=self.source,
             text=text,
             ocr=self.scanner.state_without_ocr(extracted),
+            signatures=self.signatures(self.files.absolute(copy.stored_path)),  # the stored bytes themselves
         )
 
     def report(self, index_error: str | None) -> AddReport:

@@ -217,6 +217,9 @@ def ocr_file(source: Path, output: Path, *, force: bool = False, settings: OcrSe
                 tesseract_timeout=settings.page_timeout,
                 tesseract_non_ocr_timeout=settings.page_timeout,
                 progress_bar=False,
+                # A signed scan: OCRmyPDF refuses it unless told the output's signature may go. The
+                # output is a separate searchable copy; the signed original is stored untouched.
+                invalidate_digital_signatures=True,
             )
         except MissingDependencyError as e:
             raise _unavailable_error(_reason(e)) from e

@@ -251,6 +251,7 @@ def _put_archival_copy(files: FileStore, scan: _Scan, original_sha256: str, name
 def _add_scanned(
     catalog: Catalog, files: FileStore, ocr: _Ocr, path: Path, meta: DocumentMeta | None, source: str,
     sha: str | None, extracted: Extracted, started: _Started | None = None,
+    signatures: Callable[[Path], str | None] | None = None,
 ) -> tuple[AddResult, str | None]:
     """Store and catalogue one file read already (``sha``, ``extracted``: ingest.py's reading) that
     OCR is to read (or is reading on the queue: ``started``); the text is returned when the file is
@@ -280,6 +281,7 @@ def _add_scanned(
             text=scan.text,
             ocr=scan.state,
             pdfa=pdfa,
+            signatures=signatures(files.absolute(stored.stored_path)) if signatures is not None else None,
         )
     )
     has_text = bool(scan.text.strip()) and scan.state not in ("skipped", "unavailable", "failed")
@@ -488,6 +490,15 @@ def get_document(ws: Workspace, doc_id: int) -> DocumentRecord:
     if record is None:
         raise InputError(_("no document with id {doc_id} in the archive").format(doc_id=doc_id))
     return record
+
+
+def signature_verdicts(ws: Workspace, ids: Iterable[int]) -> dict[int, str]:
+    """The verdict of the signatures of those of ``ids`` that are signed PDFs ("valid", "untrusted" …)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    with _catalog(ws, write=False) as catalog:
+        return catalog.signature_verdicts(wanted)
 
 
 def stored_path(ws: Workspace, record: DocumentRecord) -> Path:

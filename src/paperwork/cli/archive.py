@@ -62,6 +62,19 @@ def _record_dict(ws, record) -> dict[str, object]:
     return data
 
 
+def _signatures_line(found: dict | None) -> str | None:
+    """A signed PDF's check in one line: the verdict, then each signer with the time and its own verdict."""
+    if not found:
+        return None
+    parts = []
+    for sig in found.get("signatures", ()):
+        who = sig.get("signer") or "?"
+        if sig.get("organisation"):
+            who += f" ({sig['organisation']})"
+        parts.append(f"{who}, {sig.get('signing_time') or '?'}: {sig.get('verdict')}")
+    return f"{found.get('verdict')}" + (f" — {'; '.join(parts)}" if parts else "")
+
+
 _OCR_NOTES = {
     "partial": N_("[OCR: some pages have no text, see below]"),
     "failed": N_("[OCR failed: not searchable by content]"),
@@ -514,6 +527,7 @@ def show(ctx, doc_id: int, as_json: bool) -> None:
     if as_json:
         _echo_json(data)
         return
+    data["signatures"] = _signatures_line(data["signatures"])
     width = max(len(key) for key in data) + 1
     for key, value in data.items():
         click.echo(f"{key + ':':<{width}} {'' if value is None else value}".rstrip())
@@ -734,8 +748,11 @@ def search(ctx, query, doc_type, year, date_from, date_to, agency, number, limit
         sort=sort,
     )
     if as_json:
+        from ..archive.service import signature_verdicts
+
         keys = ("id", "filename", "title", "type", "number", "date", "agency", "score", "snippet")
-        _echo_json([{key: getattr(hit, key) for key in keys} for hit in hits])
+        signed = signature_verdicts(get_workspace(ctx), [hit.id for hit in hits])
+        _echo_json([{**{key: getattr(hit, key) for key in keys}, "signatures": signed.get(hit.id)} for hit in hits])
         return
     if not hits:
         click.echo(_("No documents found."))
