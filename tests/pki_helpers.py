@@ -86,6 +86,9 @@ class Pki:
             builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
                 full_name=[x509.UniformResourceIdentifier("http://ca.invalid/ca.crl")], relative_name=None,
                 reasons=None, crl_issuer=None)]), critical=False)
+            builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+                x509.oid.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier("http://ocsp.ca.invalid"))]),
+                critical=False)
             builder = builder.add_extension(x509.KeyUsage(
                 digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
                 key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False),
@@ -219,4 +222,20 @@ def seal_png(path: Path, diameter_mm: float = 36, dpi: int = 300) -> Path:
     draw.ellipse((px // 4, px // 4, 3 * px // 4, 3 * px // 4), outline=(220, 20, 20, 255), width=ring)
     draw.regular_polygon((px // 2, px // 2, px // 8), 5, fill=(220, 20, 20, 255))
     img.save(path, dpi=(dpi, dpi))
+    return path
+
+
+def ocsp_response(pki: Pki, issued: Issued, path: Path, *, revoked: bool) -> Path:
+    """An OCSP response (DER) from the intermediate CA about ``issued``: good, or revoked an hour ago."""
+    from cryptography.x509 import ocsp
+
+    builder = ocsp.OCSPResponseBuilder().add_response(
+        cert=issued.cert, issuer=pki.intermediate.cert, algorithm=hashes.SHA256(),
+        cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
+        this_update=pki.now - dt.timedelta(minutes=30), next_update=pki.now + dt.timedelta(days=1),
+        revocation_time=pki.now - dt.timedelta(hours=1) if revoked else None,
+        revocation_reason=x509.ReasonFlags.key_compromise if revoked else None,
+    ).responder_id(ocsp.OCSPResponderEncoding.HASH, pki.intermediate.cert)
+    response = builder.sign(pki.intermediate.key, hashes.SHA256())
+    path.write_bytes(response.public_bytes(serialization.Encoding.DER))
     return path

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import decision_data, init_workspace_cli
-from pki_helpers import PASSWORD, Pki, seal_png, serve_tsa, signature_png
+from pki_helpers import PASSWORD, Pki, ocsp_response, seal_png, serve_tsa, signature_png
 
 from paperwork.cli import cli
 from paperwork.config import load_workspace
@@ -371,6 +371,21 @@ def test_untrusted_expired_and_revoked_are_each_reported(decision, pki, images, 
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["verdict"] == "revoked" and data["signatures"][0]["signer"] == SIGNER
+
+
+def test_revocation_from_an_ocsp_response_given_as_a_file(pki, tmp_path):
+    """An OCSP response from the CA, given with --ocsp: revoked says revoked, good says good."""
+    pdf = blank_pdf(tmp_path / "blank.pdf")
+    for label, revoked, verdict, revocation in (("ocsp-bad", True, "revoked", "revoked"),
+                                                ("ocsp-good", False, "valid", "good")):
+        issued = pki.person(SIGNER, label)
+        out = tmp_path / f"{label}.pdf"
+        sign_pdf(pdf, out, P12Key(issued.p12, PASSWORD), SignOptions(role="person"))
+        answer = ocsp_response(pki, issued, tmp_path / f"{label}.ocsp", revoked=revoked)
+        result = cli_run("verify-signatures", out, "--trust-root", pki.folder / "root.pem", "--ocsp", answer, "--json")
+        data = json.loads(result.output)
+        assert (data["verdict"], data["signatures"][0]["revocation"]) == (verdict, revocation), data
+        assert result.exit_code == (0 if verdict == "valid" else 1)
 
 
 @pytest.mark.slow

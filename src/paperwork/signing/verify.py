@@ -155,14 +155,62 @@ def signature_widgets(reader) -> list[tuple[int, tuple[float, float, float, floa
 # --------------------------------------------------------------------------- validation
 
 
-def _context(trust: Trust, reader):
+def _revinfo(trust: Trust, reader) -> tuple[list[bytes], list[bytes]]:
+    """Every CRL and OCSP response at hand: the workspace's and given ones, and those in the PDF's DSS."""
+    crls, ocsps = list(trust.crls), list(trust.ocsps)
+    try:
+        from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+        dss = DocumentSecurityStore.read_dss(reader)
+        crls += [ref.get_object().data for ref in dss.crls]
+        ocsps += [ref.get_object().data for ref in dss.ocsps]
+    except Exception:  # noqa: BLE001 - no DSS, or an unreadable one: nothing more at hand
+        pass
+    return crls, ocsps
+
+
+def _about(cert, crls: list[bytes], ocsps: list[bytes]) -> bool:
+    """Does a CRL from the certificate's issuer, or an OCSP response about it, lie at hand? (OCSP counts for a
+    certificate that names an OCSP service, as pyHanko reads responses only for those.)"""
+    from asn1crypto import crl as a_crl
+    from asn1crypto import ocsp as a_ocsp
+
+    for der in crls:
+        try:
+            if a_crl.CertificateList.load(der).issuer == cert.issuer:
+                return True
+        except ValueError:
+            continue
+    for der in ocsps if cert.ocsp_urls else ():
+        try:
+            basic = a_ocsp.OCSPResponse.load(der)["response_bytes"]["response"].parsed
+            for single in basic["tbs_response_data"]["responses"]:
+                if single["cert_id"]["serial_number"].native == cert.serial_number:
+                    return True
+        except (ValueError, KeyError, TypeError):
+            continue
+    return False
+
+
+def _context(trust: Trust, reader, *, check_revocation: bool):
+    """pyHanko's validation context: the trust roots and the revocation data at hand, nothing fetched.
+
+    ``check_revocation``: data about the signer's certificate is at hand, so it must be checked
+    against it (pyHanko's default checks only the sources a certificate names itself).
+    """
     from asn1crypto import x509
     from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
     from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
+                                                   RevocationCheckingRule)
 
+    soft = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    ee = RevocationCheckingRule.CRL_OR_OCSP_REQUIRED if check_revocation else soft
     kwargs: dict[str, Any] = dict(trust_roots=[x509.Certificate.load(c) for c in trust.roots],
                                   crls=list(trust.crls), ocsps=list(trust.ocsps), allow_fetching=False,
-                                  revocation_mode="soft-fail")
+                                  # a CRL or OCSP response fetched after the signing counts: an office checks later
+                                  revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(ee, soft),
+                                                                    retroactive_revinfo=True))
     try:
         dss = DocumentSecurityStore.read_dss(reader)
     except NoDSSFoundError:
@@ -174,42 +222,15 @@ def _vn(t: dt.datetime | None) -> dt.datetime | None:
     return None if t is None else t.astimezone(_VN)
 
 
-def _revocation_known(trust: Trust, reader, cert) -> bool:
-    """Is there a CRL from the certificate's issuer, or an OCSP response, at hand, for a certificate that
-    names where its revocation is published (pyHanko checks only those, as a relying party should)?"""
-    from asn1crypto import crl as a_crl
-
-    if not (cert.crl_distribution_points or cert.ocsp_urls):
-        return False
-
-    crls = list(trust.crls)
-    try:
-        from pyhanko.sign.validation.dss import DocumentSecurityStore
-
-        dss = DocumentSecurityStore.read_dss(reader)
-        crls += [ref.get_object().data for ref in dss.crls]
-        if dss.ocsps:
-            return True
-    except Exception:  # noqa: BLE001 - no DSS, or an unreadable one: nothing more at hand
-        pass
-    if trust.ocsps:
-        return True
-    for der in crls:
-        try:
-            if a_crl.CertificateList.load(der).issuer == cert.issuer:
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-def _one(sig, trust: Trust, reader, context) -> SignatureCheck:
+def _one(sig, trust: Trust, reader, revinfo: tuple[list[bytes], list[bytes]]) -> SignatureCheck:
     from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
     from pyhanko.sign.validation import validate_pdf_signature
 
     cert = sig.signer_cert
     subject = cert.subject.native
     problems: list[str] = []
+    checked = _about(cert, *revinfo)
+    context = _context(trust, reader, check_revocation=checked)
     status = validate_pdf_signature(sig, signer_validation_context=context)
     coverage = {"ENTIRE_FILE": "whole file", "ENTIRE_REVISION": "whole revision"}.get(
         status.coverage.name if status.coverage is not None else "", "partial")
@@ -222,7 +243,6 @@ def _one(sig, trust: Trust, reader, context) -> SignatureCheck:
     not_after = cert["tbs_certificate"]["validity"]["not_after"].native
     not_before = cert["tbs_certificate"]["validity"]["not_before"].native
     when = status.signer_reported_dt or sig.self_reported_timestamp
-    checked = _revocation_known(trust, reader, cert)
     if status.revoked or indic in (AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE,
                                    AdESIndeterminate.REVOKED_CA_NO_POE):
         revocation = "revoked"
@@ -258,6 +278,10 @@ def _one(sig, trust: Trust, reader, context) -> SignatureCheck:
         problems.append(_("the certificate is valid from {start} to {end}, and the signature is dated {date}").format(
             start=_vn(not_before).isoformat(), end=_vn(not_after).isoformat(),
             date=_vn(when).isoformat() if when else "?"))
+    elif not status.trusted and status.validation_path is not None:
+        verdict = "untrusted"
+        problems.append(_("the chain to the trust roots holds, but the certificate could not be validated: {reason}")
+                        .format(reason=indic.name.lower().replace("_", " ") if indic else "?"))
     elif not status.trusted:
         verdict = "untrusted"
         problems.append(_("no chain to the workspace's trust roots ([signatures] trust_roots in paperwork.toml)")
@@ -291,11 +315,11 @@ def check(path: Path, trust: Trust) -> SignatureReport:
             embedded = list(reader.embedded_regular_signatures)
         except (PdfError, ValueError, KeyError) as e:
             raise InputError(_("the signature fields cannot be read: {error}").format(error=e), source=str(path)) from e
-        context = _context(trust, reader)
+        revinfo = _revinfo(trust, reader)
         checks = []
         for sig in embedded:
             try:
-                checks.append(_one(sig, trust, reader, context))
+                checks.append(_one(sig, trust, reader, revinfo))
             except (SignatureValidationError, PdfError, ValueError) as e:
                 checks.append(_broken(sig, e))
     except PaperworkError:
