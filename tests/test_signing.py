@@ -562,3 +562,14 @@ def test_load_workspace_without_signatures_table_trusts_nothing(tmp_path, new_wo
 def _pixels(image):
     """Every pixel (Pillow 13 renamed getdata)."""
     return getattr(image, "get_flattened_data", image.getdata)()
+
+
+def test_has_signatures_is_false_for_other_files_and_an_error_for_a_missing_one(tmp_path):
+    (tmp_path / "a.docx").write_bytes(b"PK\x03\x04 not a pdf")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    assert not has_signatures(tmp_path / "a.docx")
+    assert not has_signatures(tmp_path / "broken.pdf")
+    with pytest.raises(InputError, match="no such file"):
+        has_signatures(tmp_path / "missing.pdf")
+    result = cli_run("verify-signatures", tmp_path / "a.docx")
+    assert result.exit_code == 2 and result.output.strip() == f"Error: {tmp_path / 'a.docx'}: not a PDF"

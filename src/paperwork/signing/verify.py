@@ -110,11 +110,20 @@ def _open(path: Path):
 
 
 def has_signatures(path: Path) -> bool:
-    """Does the PDF hold a signed signature field? Reads the AcroForm only; validates nothing."""
+    """Does the PDF hold a signed signature field? Reads the AcroForm only; validates nothing.
+
+    Any other file (a .docx, an image, a PDF too broken to read) holds none: False. A file that
+    is not there is an ``InputError``.
+    """
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    f, reader = _open(Path(path))
+    try:
+        f, reader = _open(Path(path))
+    except InputError:
+        if not Path(path).is_file():
+            raise
+        return False
     try:
         return any(value is not None for _name, value, _ref in enumerate_sig_fields(reader, filled_status=True))
     except (PdfError, ValueError, KeyError, TypeError):
