@@ -89,3 +89,14 @@ def test_a_wrong_pin_is_one_line(token, tmp_path):
         sign_pdf(blank_pdf(tmp_path / "blank.pdf"), out, TokenKey(token["lib"], token_label="paperwork", key_label="an", pin="000000"),
                  SignOptions(role="person"))
     assert not out.exists()
+
+
+def test_a_key_label_not_on_the_token_is_one_line_exit_1(token, tmp_path):
+    out = tmp_path / "signed.pdf"
+    result = CliRunner().invoke(cli, ["sign", str(blank_pdf(tmp_path / "blank.pdf")), "-o", str(out), "--pkcs11-lib",
+                                      str(token["lib"]), "--token-label", "paperwork", "--key-label", "binh",
+                                      "--password-stdin", "--as", "person"], input=f"{PIN}\n".encode())
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: {token['lib']}: the token refused: ")
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()

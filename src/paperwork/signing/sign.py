@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -135,18 +135,24 @@ def _signer(key: P12Key | TokenKey) -> Iterator[Any]:
         module_path=str(key.lib), token_criteria=TokenCriteria(label=key.token_label) if key.token_label else None,
         key_label=key.key_label, cert_label=key.cert_label or key.key_label, user_pin=key.pin,
         other_certs_to_pull=None)  # the CA certificates the token holds: the chain goes into the signature
+    import pkcs11.exceptions
+    from pyhanko.sign.general import SigningError
+
+    context = p11.PKCS11SigningContext(config)
     try:
-        with p11.PKCS11SigningContext(config) as signer:
-            yield signer
-    except InputError:
-        raise
-    except Exception as e:  # python-pkcs11 and pyHanko raise their own types: one line for the clerk
-        if isinstance(e, PaperworkError):
-            raise
+        signer = context.__enter__()
+        signer.signing_cert  # noqa: B018 - pulls the certificate now: a wrong label fails here, in one line
+    except (pkcs11.exceptions.PKCS11Error, SigningError, ValueError) as e:
+        with suppress(AttributeError):  # no session was opened (a wrong PIN): nothing to close
+            context.__exit__(None, None, None)
         text = str(e) or type(e).__name__
         if "PinIncorrect" in type(e).__name__ or "PinIncorrect" in text:
             raise InputError(_("wrong PIN for the token"), source=str(key.lib)) from e
         raise PaperworkError(_("{lib}: the token refused: {error}").format(lib=key.lib, error=text)) from e
+    try:
+        yield signer
+    finally:
+        context.__exit__(None, None, None)
 
 
 def _names(cert) -> tuple[str, str | None]:
