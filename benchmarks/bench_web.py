@@ -116,10 +116,14 @@ class Browser:
 HIT = re.compile(rb'href="/documents/(\d+)"')
 
 
-def person(port: int, name: str, stop: float, tally: Tally, seed: int, think: float) -> None:
+def person(port: int, name: str, clock: dict, tally: Tally, seed: int, think: float) -> None:
+    """Sign in, wait until everyone has (argon2 takes ~0.1 s of CPU a sign-in: 20 at once are not
+    the searches being measured), then search and open documents until the clock stops."""
     rng = random.Random(seed)
     browser = Browser(port)
     browser.sign_in(name)
+    clock["ready"].wait()
+    stop = clock["stop"]
 
     def pause() -> None:  # a person reads before the next click: think × 0.5 … 1.5
         if think:
@@ -251,6 +255,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean seconds a person reads between clicks (0: none, a stress test)")
+    parser.add_argument("--no-issuer", action="store_true", help="no văn thư issuing during the run (to compare)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (paperwork serve --threads)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperwork-bench-web"))
     parser.add_argument("--reuse", action="store_true", help="reuse the archive of an earlier run")
@@ -279,14 +284,21 @@ def main() -> None:
         tally = Tally()
         issued: list[float] = []
         failures: list[str] = []
-        stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=person, args=(port, name, stop, tally, i, args.think)) for i, name in enumerate(names)]
-        threads.append(threading.Thread(target=clerk, args=(ws, stop, issued, failures)))
-        started = time.monotonic()
+        clock: dict = {}
+        clock["ready"] = threading.Barrier(len(names), action=lambda: clock.update(
+            stop=time.monotonic() + args.seconds, started=time.monotonic()))
+        threads = [threading.Thread(target=person, args=(port, name, clock, tally, i, args.think))
+                   for i, name in enumerate(names)]
         for t in threads:
             t.start()
+        while "stop" not in clock:
+            time.sleep(0.05)
+        if not args.no_issuer:
+            threads.append(threading.Thread(target=clerk, args=(ws, clock["stop"], issued, failures)))
+            threads[-1].start()
         for t in threads:
             t.join()
+        started = clock["started"]
         elapsed = time.monotonic() - started
     finally:
         server.terminate()
@@ -300,7 +312,8 @@ def main() -> None:
         f" one văn thư issuing",
         "",
         f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} by `python benchmarks/bench_web.py --docs {args.docs}"
-        f" --users {args.users} --seconds {args.seconds:.0f} --think {args.think:g}` on {os.cpu_count()} cores (shared), Python"
+        f" --users {args.users} --seconds {args.seconds:.0f} --think {args.think:g}"
+        f"{' --no-issuer' if args.no_issuer else ''}` on {os.cpu_count()} cores (shared), Python"
         f" {sys.version.split()[0]}; `paperwork serve --threads {args.threads}` (waitress) on localhost;"
         f" archive of {catalogued(ws)} documents, Tantivy. Load average before: {load_before}; after: {load()}.",
         "",
