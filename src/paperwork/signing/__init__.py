@@ -6,15 +6,15 @@
     has_signatures(pdf)                       # cheap: a signed field in the AcroForm?
     check(pdf, load_trust(ws))                # -> SignatureReport (.verdict, .as_dict())
 
-``appearance`` finds the signer block on the page and places the images; ``sign`` signs with
-pyHanko (a PKCS#12 file or a PKCS#11 token); ``verify`` validates offline against ``trust``
+``appearance`` finds the signer block on the page and places the images; ``keys`` opens a PKCS#12
+file or a PKCS#11 token (and asks a timestamp authority); ``sign`` signs with pyHanko; ``verify`` validates offline against ``trust``
 (the workspace's ``[signatures]`` table). pyHanko's own types never leave this package.
 """
 
 from __future__ import annotations
 
-from .sign import (COPY_FORMS, FORMS, ROLES, P12Key, SignOptions, SignResult, TokenKey, check_ready, pipeline_signer,
-                   record, sign_pdf)
+from .keys import P12Key, TokenKey
+from .sign import COPY_FORMS, FORMS, ROLES, SignOptions, SignResult, check_ready, pipeline_signer, record, sign_pdf
 from .trust import Trust, load_trust
 from .verify import VERDICTS, SignatureCheck, SignatureReport, check, has_signatures
 

@@ -16,8 +16,6 @@ import datetime as dt
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -27,34 +25,17 @@ from .. import files
 from ..errors import InputError, PaperworkError
 from ..i18n import _
 from . import appearance as ap
+from .keys import P12Key, TokenKey, holder, signer_for
+from .keys import timestamper as tsa_client
 
-__all__ = ["COPY_FORMS", "FORMS", "ROLES", "P12Key", "SignOptions", "SignResult", "TokenKey", "check_ready",
-           "pipeline_signer", "record", "sign_pdf"]
+__all__ = ["COPY_FORMS", "FORMS", "ROLES", "SignOptions", "SignResult", "check_ready", "pipeline_signer", "record",
+           "sign_pdf"]
 
 ROLES = ("person", "agency")
 FORMS = ("block", "attachment", "copy")  # where the agency's signature shows
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")  # Phụ lục I Phần II
 TEXT_SIZE = 10  # points: the agency's text signature, Times New Roman 10 (Phụ lục I)
 _VN = dt.timezone(dt.timedelta(hours=7))  # Vietnam time, no daylight saving since 1975
-
-
-@dataclass(frozen=True)
-class P12Key:
-    """A key and certificate chain in a PKCS#12 file (.p12, .pfx)."""
-
-    path: Path
-    password: bytes | None = None
-
-
-@dataclass(frozen=True)
-class TokenKey:
-    """A key on a USB token or smart card, through its PKCS#11 library (the vendor's .so)."""
-
-    lib: Path
-    token_label: str | None = None
-    key_label: str | None = None
-    cert_label: str | None = None  # defaults to key_label
-    pin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,107 +73,6 @@ class SignResult:
                 "signed_at": self.signed_at.isoformat(timespec="seconds"), "timestamped": self.timestamped,
                 "page": None if self.page is None else self.page + 1,
                 "box": None if self.box is None else [round(v, 2) for v in self.box]}
-
-
-# --------------------------------------------------------------------------- keys
-
-
-def _load_p12(key: P12Key):
-    from asn1crypto import pkcs12 as a_pkcs12
-    from pyhanko.sign import signers
-
-    try:
-        data = Path(key.path).read_bytes()
-    except FileNotFoundError as e:
-        raise InputError(_("no such key file"), source=str(key.path)) from e
-    except OSError as e:
-        raise InputError(_("cannot read the key file: {error}").format(error=e.strerror or e), source=str(key.path)) from e
-    try:
-        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=key.password)
-    except ValueError as e:
-        try:
-            a_pkcs12.Pfx.load(data).native  # noqa: B018 - parses the whole structure
-        except Exception:  # noqa: BLE001 - asn1crypto raises anything on garbage
-            raise InputError(_("not a PKCS#12 key file (.p12, .pfx)"), source=str(key.path)) from e
-        what = (_("wrong password") if key.password
-                else _("the key file is protected by a password: give --password-stdin"))
-        raise InputError(what, source=str(key.path)) from e
-
-
-@contextmanager
-def _signer(key: P12Key | TokenKey) -> Iterator[Any]:
-    if isinstance(key, P12Key):
-        yield _load_p12(key)
-        return
-    try:
-        from pyhanko.config.pkcs11 import PKCS11SignatureConfig, TokenCriteria
-        from pyhanko.sign import pkcs11 as p11
-    except ImportError as e:  # pragma: no cover - python-pkcs11 comes with paperwork
-        raise PaperworkError(_("USB tokens need python-pkcs11: pip install 'pyHanko[pkcs11]'")) from e
-    if not Path(key.lib).is_file():
-        raise InputError(_("no such PKCS#11 library"), source=str(key.lib))
-    config = PKCS11SignatureConfig(
-        module_path=str(key.lib), token_criteria=TokenCriteria(label=key.token_label) if key.token_label else None,
-        key_label=key.key_label, cert_label=key.cert_label or key.key_label, user_pin=key.pin,
-        other_certs_to_pull=None)  # the CA certificates the token holds: the chain goes into the signature
-    import pkcs11.exceptions
-    from pyhanko.sign.general import SigningError
-
-    context = p11.PKCS11SigningContext(config)
-    try:
-        signer = context.__enter__()
-        signer.signing_cert  # noqa: B018 - pulls the certificate now: a wrong label fails here, in one line
-    except (pkcs11.exceptions.PKCS11Error, SigningError, ValueError) as e:
-        with suppress(AttributeError):  # no session was opened (a wrong PIN): nothing to close
-            context.__exit__(None, None, None)
-        text = str(e) or type(e).__name__
-        if "PinIncorrect" in type(e).__name__ or "PinIncorrect" in text:
-            raise InputError(_("wrong PIN for the token"), source=str(key.lib)) from e
-        raise PaperworkError(_("{lib}: the token refused: {error}").format(lib=key.lib, error=text)) from e
-    try:
-        yield signer
-    finally:
-        context.__exit__(None, None, None)
-
-
-def _names(cert) -> tuple[str, str | None]:
-    subject = cert.subject.native
-    return subject.get("common_name") or cert.subject.human_friendly, subject.get("organization_name")
-
-
-# --------------------------------------------------------------------------- timestamps
-
-
-def _timestamper(url: str):
-    """An RFC 3161 client over the standard library (pyHanko's own need requests or an aiohttp session)."""
-    import asyncio
-    import urllib.error
-    import urllib.request
-
-    from asn1crypto import tsp
-    from pyhanko.sign.timestamps.api import TimeStamper
-    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-
-    class UrllibTimeStamper(TimeStamper):
-        async def async_request_tsa_response(self, req):
-            def post():
-                request = urllib.request.Request(url, data=req.dump(), method="POST",
-                                                 headers={"Content-Type": "application/timestamp-query"})
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        kind = response.headers.get("Content-Type", "")
-                        body = response.read()
-                except (OSError, urllib.error.URLError) as e:
-                    raise TimestampRequestError(_("the timestamp authority {url} did not answer: {error}").format(
-                        url=url, error=e)) from e
-                if kind.split(";")[0].strip() != "application/timestamp-reply":
-                    raise TimestampRequestError(_("the timestamp authority {url} answered {kind}, not a timestamp")
-                                                .format(url=url, kind=kind or "no type"))
-                return tsp.TimeStampResp.load(body)
-
-            return await asyncio.to_thread(post)
-
-    return UrllibTimeStamper()
 
 
 # --------------------------------------------------------------------------- appearance
@@ -393,9 +273,9 @@ def sign_pdf(src: Path, out: Path, key: P12Key | TokenKey, options: SignOptions)
         raise InputError(_("cannot read: {error}").format(error=e.strerror or e), source=str(src)) from e
     if not data.startswith(b"%PDF"):
         raise InputError(_("not a PDF"), source=str(src))
-    timestamper = options.timestamper or (_timestamper(options.tsa) if options.tsa else None)
-    with _signer(key) as signer, tempfile.TemporaryDirectory(prefix="paperwork-sign-") as scratch:
-        name, organisation = _names(signer.signing_cert)
+    timestamper = options.timestamper or (tsa_client(options.tsa) if options.tsa else None)
+    with signer_for(key) as signer, tempfile.TemporaryDirectory(prefix="paperwork-sign-") as scratch:
+        name, organisation = holder(signer.signing_cert)
         try:
             writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         except (PdfError, ValueError) as e:
@@ -457,8 +337,8 @@ def check_ready(key: P12Key | TokenKey, options: SignOptions) -> str:
         ap.image_size(options.image, true_size=False, what=_("the signature image"))
     if options.role == "agency" and options.seal is not None:
         ap.image_size(options.seal, true_size=True, what=_("the seal image"))
-    with _signer(key) as signer:
-        return _names(signer.signing_cert)[0]
+    with signer_for(key) as signer:
+        return holder(signer.signing_cert)[0]
 
 
 def pipeline_signer(ws, key: P12Key | TokenKey, options: SignOptions):
