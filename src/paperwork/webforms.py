@@ -113,6 +113,8 @@ LABELS: dict[str, str] = {
     "decision": N_("Decision cited"),
     "symbol": N_("Symbol"),
 }
+# The choices of a select (``Literal`` fields), as the page shows them.
+OPTIONS: dict[str, str] = {"individual": N_("individual"), "collective": N_("collective")}
 HELP: dict[str, str] = {
     "date": N_("Empty: the day it is issued."),
     "bases": N_("One per line."),

@@ -1,0 +1,7 @@
+"""Dossiers' pages (being written)."""
+
+from __future__ import annotations
+
+
+def register(app) -> None:
+    pass
