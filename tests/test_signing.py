@@ -573,3 +573,15 @@ def test_has_signatures_is_false_for_other_files_and_an_error_for_a_missing_one(
         has_signatures(tmp_path / "missing.pdf")
     result = cli_run("verify-signatures", tmp_path / "a.docx")
     assert result.exit_code == 2 and result.output.strip() == f"Error: {tmp_path / 'a.docx'}: not a PDF"
+
+
+def test_render_sign_refuses_a_draft(clerk_ws, pki):
+    """A draft has a blank number and date: signing it would make an original of nothing. No number taken."""
+    data = decision_data(3)
+    (clerk_ws / "draft.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    person = pki.person(SIGNER, "draft-person")
+    result = cli_run("render", "reward-decision", clerk_ws / "draft.yaml", "-o", clerk_ws / "draft.docx", "--pdf",
+                     "--sign", "--key", person.p12, "--password-stdin", input=PASSWORD + b"\n", workspace=clerk_ws)
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: --sign: a draft (no number, no date) is not signed: give --issue"
+    assert not (clerk_ws / "draft.docx").exists()

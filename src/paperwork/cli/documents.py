@@ -113,6 +113,11 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         raise InputError(_("the output must be a .docx file"), source=str(output))
     k = get_kind(kind)
     ws = get_workspace(ctx)
+    if sign_pdf and pdf and k.numbered and not issue:
+        from ..inputs import read_data
+
+        if read_data(input_file).get("number") is None:
+            raise InputError("a draft (no number, no date) is not signed: give --issue", field="--sign")
     signer = _signer(ws, sign_pdf, pdf, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
                      tsa)
     written, report = single(ws, k.name, input_file, output, issue=issue, pdf=pdf, archive=not no_archive,
