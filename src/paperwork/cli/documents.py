@@ -117,7 +117,7 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         from ..inputs import read_data
 
         if read_data(input_file).get("number") is None:
-            raise InputError("a draft (no number, no date) is not signed: give --issue", field="--sign")
+            raise InputError(_("a draft (no number, no date) is not signed: give --issue"), field="--sign")
     signer = _signer(ws, sign_pdf, pdf, key, password_stdin, pkcs11_lib, token_label, key_label, role, image, seal,
                      tsa)
     written, report = single(ws, k.name, input_file, output, issue=issue, pdf=pdf, archive=not no_archive,
