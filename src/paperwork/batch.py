@@ -103,8 +103,8 @@ def read_manifest(path: Path) -> list[Item]:
     for item in items:
         other = seen.get(item.output) or seen.get(item.name)
         if other is not None:
-            raise InputError(f"'{item.name}' and '{other.name}' would both write {item.output}"
-                             if other.output == item.output else f"two documents are named '{item.name}'",
+            raise InputError(_("'{name}' and '{name2}' would both write {output}").format(name=item.name, name2=other.name, output=item.output)
+                             if other.output == item.output else _("two documents are named '{name}'").format(name=item.name),
                              source=src)
         seen[item.output] = seen[item.name] = item
     return items

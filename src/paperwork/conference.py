@@ -241,8 +241,9 @@ def build_pack(
             if r.status == "written" and r.number_value is not None and r.date is not None:
                 numbers[r.ref] = (r.number_value, r.date)
             else:
-                missing[r.ref] = (f"rewards[{r.ref}] was not written" if r.status == "failed" else
-                                  f"rewards[{r.ref}] has no number yet: give it `number:` or build with --issue")
+                missing[r.ref] = (_("rewards[{ref}] was not written").format(ref=r.ref) if r.status == "failed" else
+                                  _("rewards[{ref}] has no number yet: give it `number:` or build with "
+                                    "--issue").format(ref=r.ref))
         certificates = _certificate_items(conf, path, numbers, start=10_000)
         waiting = {it.name: missing[it.ref] for it in certificates if it.ref in missing}
         second = plan(ws, [it for it in certificates if it.name not in waiting], out_dir, issue=issue,

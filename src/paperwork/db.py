@@ -33,9 +33,9 @@ DAMAGED_SUFFIX = ".damaged"  # beside the catalog: written by `archive verify` w
 
 def missing_message(path: Path) -> str:
     return (
-        f"{path} is missing: is the archive folder unmounted or moved? Mount it, or point"
-        " [archive] path in paperwork.toml at it; `paperwork archive create` starts a new, empty"
-        " register and archive"
+        _("{path} is missing: is the archive folder unmounted or moved? Mount it, or point [archive] "
+          "path in paperwork.toml at it; `paperwork archive create` starts a new, empty register and "
+          "archive").format(path=path)
     )
 
 
@@ -51,7 +51,7 @@ def explain(e: sqlite3.Error, path: Path) -> str:
         except OSError:
             return text
         if st.f_bavail * st.f_frsize < 64 * 1024:
-            return f"No space left on device ({text})"
+            return _("No space left on device ({text})").format(text=text)
     return text
 
 

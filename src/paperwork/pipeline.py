@@ -627,14 +627,14 @@ def _convert(results: dict[int, ItemResult], *, strict_font: bool, sign: Signer 
         except PaperworkError as e:
             if strict_font:
                 files.discard(target)
-            results[index] = replace(r, problem=f"{r.output} was written, but not its PDF: {e}")
+            results[index] = replace(r, problem=_("{output} was written, but not its PDF: {error}").format(output=r.output, error=e))
         else:
             results[index] = r = replace(r, pdf=pdf, pdf_fonts=tuple(fonts))
             if sign is not None:
                 try:
                     results[index] = replace(r, signature=sign(pdf))
                 except PaperworkError as e:  # the number is issued and the files are written: say what is missing
-                    results[index] = replace(r, problem=f"{pdf} was written, but not signed: {e}")
+                    results[index] = replace(r, problem=_("{pdf} was written, but not signed: {error}").format(pdf=pdf, error=e))
 
 
 def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemResult]) -> tuple[int, str | None]:

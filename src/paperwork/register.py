@@ -531,10 +531,10 @@ class Register:
                         except PaperworkError as e:
                             problem = str(e)
                     elif not target.is_file():
-                        problem = f"{target}: the process writing it stopped before it was put in place"
+                        problem = _("{target}: the process writing it stopped before it was put in place").format(target=target)
                 docx = Path(row["output"])
                 if problem is None and (not docx.is_file() or sha256_file(docx) != row["sha256"]):
-                    problem = f"{docx}: the process writing it stopped before it was put in place"
+                    problem = _("{docx}: the process writing it stopped before it was put in place").format(docx=docx)
                 if problem is None:
                     conn.execute(
                         "UPDATE register_entries SET placed = 1, pending = NULL"

@@ -106,7 +106,7 @@ class _Package:
 
     @staticmethod
     def _refusal(info: zipfile.ZipInfo) -> str:
-        return f"{info.filename} inflates past its declared size ({info.file_size} bytes): refused"
+        return _("{filename} inflates past its declared size ({file_size} bytes): refused").format(filename=info.filename, file_size=info.file_size)
 
     def __contains__(self, name: str) -> bool:
         return name in self.infos
@@ -176,7 +176,7 @@ def _parse(package: _Package, name: str, parser: expat.XMLParserType) -> None:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as e:
-        raise _XmlError(f"cannot read the Word document: {name}: {e}") from e
+        raise _XmlError(_("cannot read the Word document: {name}: {error}").format(name=name, error=e)) from e
 
 
 def _new_parser() -> expat.XMLParserType:

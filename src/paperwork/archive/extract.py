@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Protocol, Union
 
 from ..errors import ArchiveError
+from ..i18n import _
 from .docxtext import DocxError, docx_text
 from .textcheck import text_layer_problem
 
@@ -105,7 +106,7 @@ def _extract_docx(path: Path, source: Source) -> Extracted:
     except Exception as e:  # zipfile, zlib and struct raise many kinds on a damaged package
         if isinstance(e, zipfile.BadZipFile):
             raise UnreadableDocumentError(path, "not a Word .docx document (corrupt, encrypted or another format)") from e
-        raise UnreadableDocumentError(path, f"cannot read the Word document: {e}") from e
+        raise UnreadableDocumentError(path, _("cannot read the Word document: {error}").format(error=e)) from e
     return Extracted(text=_clean(found.lines), pages=found.pages)
 
 
@@ -155,7 +156,7 @@ def _extract_image(path: Path, source: Source) -> Extracted:
         with open(source, "rb") as f:
             head = f.read(8)
     if not head.startswith(_MAGIC[path.suffix.lower()]):
-        raise UnreadableDocumentError(path, f"not a {kind} image (corrupt or another format)")
+        raise UnreadableDocumentError(path, _("not a {kind} image (corrupt or another format)").format(kind=kind))
     try:
         from PIL import Image
     except ImportError:
@@ -191,7 +192,7 @@ def _extractor(path: Path) -> Callable[[Path, Source], Extracted]:
     if extractor is None:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         suffix = path.suffix or "(no extension)"
-        raise UnreadableDocumentError(path, f"unsupported file type {suffix} (expected {kinds})")
+        raise UnreadableDocumentError(path, _("unsupported file type {suffix} (expected {kinds})").format(suffix=suffix, kinds=kinds))
     return extractor
 
 

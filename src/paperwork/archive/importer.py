@@ -205,7 +205,7 @@ def _walk(root: Path, *, excluded: set[Path], archive: Path) -> _Walk:
                     target = path.resolve(strict=True)
                     if not target.is_relative_to(root):
                         refused.append(ImportItem(rel, FAILED, reason=(
-                            f"a symbolic link leading outside the folder (to {target}): refused")))
+                            _("a symbolic link leading outside the folder (to {target}): refused").format(target=target))))
                         continue
                     if target.is_dir():
                         continue
@@ -226,7 +226,7 @@ def _walk(root: Path, *, excluded: set[Path], archive: Path) -> _Walk:
             elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 kind = path.suffix or "(no extension)"
                 refused.append(ImportItem(rel, SKIPPED, reason=(
-                    f"not a type the archive takes: {kind} (it takes {', '.join(SUPPORTED_SUFFIXES)})")))
+                    _("not a type the archive takes: {kind} (it takes {SUPPORTED_SUFFIXES})").format(kind=kind, SUPPORTED_SUFFIXES=', '.join(SUPPORTED_SUFFIXES)))))
             else:
                 files.append(FoundFile(rel, path, st.st_size, st.st_mtime_ns))
     files.sort(key=lambda f: f.rel)
@@ -464,7 +464,7 @@ def _add_batch(
             record = result.record
             shas[f.rel] = record.sha256
             if result.duplicate:
-                reason = "" if record.filename == f.path.name else f"the same bytes as {record.filename}"
+                reason = "" if record.filename == f.path.name else _("the same bytes as {filename}").format(filename=record.filename)
                 items.append(ImportItem(f.rel, ALREADY_THERE, record.id, record.number, dossier, number_row,
                                         reason, ocr=record.ocr))
             else:
@@ -544,7 +544,7 @@ def dry_run(ws: Workspace, plan: ImportPlan, *, progress: Progress | None = None
                                             dossier, number_row, "already in the archive"))
                 elif sha in seen:
                     items.append(ImportItem(f.rel, ALREADY_THERE, None, None, dossier, number_row,
-                                            f"the same bytes as {seen[sha]}"))
+                                            _("the same bytes as {seen}").format(seen=seen[sha])))
                 else:
                     seen[sha] = f.rel
                     number = row.meta.number if row else None

@@ -384,9 +384,9 @@ def recommend_engine(engine: str, documents: int) -> str | None:
     """Advice for ``archive stats``: None while the engine in use is the right one."""
     if engine == "whoosh" and documents >= WHOOSH_SLOW_FROM:
         return (
-            f"{documents} documents: Whoosh searches slowly past ~{WHOOSH_SLOW_FROM:,} documents;"
-            " switch to the faster engine: pip install 'paperwork[tantivy]', then"
-            " `paperwork archive reindex --engine tantivy`"
+            _("{documents} documents: Whoosh searches slowly past ~{WHOOSH_SLOW_FROM:,} documents; "
+              "switch to the faster engine: pip install 'paperwork[tantivy]', then `paperwork archive "
+              "reindex --engine tantivy`").format(documents=documents, WHOOSH_SLOW_FROM=WHOOSH_SLOW_FROM)
         )
     return None
 
@@ -402,7 +402,7 @@ def engine_class(engine: str) -> type[BaseIndex]:
         module = importlib.import_module(module_name)
     except ImportError as e:
         raise EngineUnavailableError(
-            f"the {engine} search engine is not installed ({e.name or e}): {_INSTALL[engine]}"
+            _("the {engine} search engine is not installed ({value}): {INSTALL}").format(engine=engine, value=e.name or e, INSTALL=_INSTALL[engine])
         ) from e
     return getattr(module, class_name)
 

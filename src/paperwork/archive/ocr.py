@@ -238,7 +238,7 @@ def ocr_file(source: Path, output: Path, *, force: bool = False, settings: OcrSe
             ))
         pages = sidecar.read_text(encoding="utf-8").split("\f")
     problems = tuple(
-        f"page {number}: OCR ran past {settings.page_timeout:g} s; that page has no text"
+        _("page {number}: OCR ran past {page_timeout:g} s; that page has no text").format(number=number, page_timeout=settings.page_timeout)
         for number, page in enumerate(pages, 1)
         if page.strip() == _SKIPPED
     )

@@ -383,7 +383,7 @@ def _read_stored(files: FileStore, scanner: _Ocr, record: DocumentRecord) -> Ext
     try:
         return extract(files.absolute(record.stored_path))
     except UnreadableDocumentError as e:
-        return OcrResult(record, has_text=False, ocr_problems=(f"cannot read the stored file: {e.reason}",))
+        return OcrResult(record, has_text=False, ocr_problems=(_("cannot read the stored file: {reason}").format(reason=e.reason),))
 
 
 def _ocr_stored(

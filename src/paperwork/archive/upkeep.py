@@ -180,8 +180,8 @@ def _bytes(files: Sequence[Path]) -> int:
 def _unreferenced_message(ws: Workspace, files: Sequence[Path], size: int) -> str:
     names = ", ".join(f.name for f in files[:3]) + (", …" if len(files) > 3 else "")
     return (
-        f"the search index {ws.index_dir} holds {len(files)} file(s), {_size(size)}, that it does not"
-        f" reference (left by a writer that did not clean up: {names})"
+        _("the search index {index_dir} holds {count} file(s), {size}, that it does not reference "
+          "(left by a writer that did not clean up: {names})").format(index_dir=ws.index_dir, count=len(files), size=_size(size), names=names)
     )
 
 

@@ -145,8 +145,8 @@ class DossierState:
         when = self.due.strftime("%d/%m/%Y")
         d = self.dossier
         if self.days_left < 0:
-            return f"{d.label} ({d.title}) was due at the agency archive on {when}: {-self.days_left} days overdue"
-        return f"{d.label} ({d.title}) is due at the agency archive by {when} (in {self.days_left} days)"
+            return _("{label} ({title}) was due at the agency archive on {when}: {value} days overdue").format(label=d.label, title=d.title, when=when, value=-self.days_left)
+        return _("{label} ({title}) is due at the agency archive by {when} (in {days_left} days)").format(label=d.label, title=d.title, when=when, days_left=self.days_left)
 
     def as_dict(self) -> dict[str, object]:
         data = self.dossier.as_dict()

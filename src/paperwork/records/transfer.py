@@ -217,7 +217,7 @@ def transfer(ws: Workspace, year: int, target: Path, *, codes: Sequence[str] | N
             year, [s.dossier.id for s in states], bag=str(target), payload_oxum=oxum, tag_sha256=tag_sha256,
             files=files, also=_audit_transfer(year, str(target), oxum, [s.dossier.code for s in states]))
     except PaperworkError as e:
-        raise type(e)(f"{e} — the bag {target} is complete but the transfer was not recorded; run the transfer"
-                      " again into a new folder once this is fixed") from e
+        raise type(e)(_("{error} — the bag {target} is complete but the transfer was not recorded; run "
+                        "the transfer again into a new folder once this is fixed").format(error=e, target=target)) from e
     return TransferResult(target, year, tuple(s.dossier.code for s in states), len(states), files, oxum, tag_sha256,
                           recorded.id)
