@@ -67,6 +67,16 @@ def test_language_variable_wins_over_lang(tmp_path: Path) -> None:
     assert vi.exit_code == en.exit_code == 2
 
 
+def test_click_usage_errors_follow_the_locale() -> None:
+    """Click's own messages (a missing argument, an unknown command) come from the same catalogue."""
+    vi = invoke(VI, "render")
+    en = invoke(EN, "render")
+    assert vi.exit_code == en.exit_code == 2
+    assert vi.stderr.splitlines()[-1] == "Lỗi: Thiếu tham số 'KIND'."
+    assert en.stderr.splitlines()[-1] == "Error: Missing argument 'KIND'."
+    assert invoke(VI, "rendr").stderr.splitlines()[-1] == "Lỗi: Không có lệnh 'rendr'. (Có phải ý bạn là: 'render'?)"
+
+
 def test_an_operation_error_keeps_exit_1_in_vietnamese(tmp_path: Path) -> None:
     result = invoke({**VI, "PAPERWORK_HOME": None}, "--workspace", str(tmp_path), "register", "list")
     assert result.exit_code == 2, result.output  # no workspace: a usage error in either language
@@ -144,7 +154,8 @@ def test_the_language_is_per_context_so_two_requests_can_differ() -> None:
         ({}, "en"),
         ({"LANGUAGE": "", "LC_ALL": "", "LANG": "vi_VN"}, "vi"),
         ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "vi_VN.UTF-8"}, "en"),
-        ({"LANGUAGE": "fr:vi", "LANG": "vi_VN.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr:vi", "LANG": "C"}, "vi"),
+        ({"LANGUAGE": "en:vi", "LANG": "vi_VN.UTF-8"}, "en"),
     ],
 )
 def test_language_from_environment(environ: dict, expected: str) -> None:

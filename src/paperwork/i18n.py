@@ -58,14 +58,29 @@ def normalize(language: str | None) -> str:
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """The language the C library would pick for messages: the first of LANGUAGE, LC_ALL,
-    LC_MESSAGES, LANG that is set (LANGUAGE is a colon-separated list: its first entry)."""
+    """The language gettext would pick for messages: the first of LANGUAGE, LC_ALL, LC_MESSAGES,
+    LANG that is set; LANGUAGE is a list by preference ("fr:vi" → Vietnamese, the first paperwork has)."""
     env = os.environ if environ is None else environ
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
         if value:
-            return normalize(value.split(":")[0])
+            for entry in value.split(":"):
+                tag = entry.strip().lower()
+                if tag.startswith("vi"):
+                    return "vi"
+                if tag.startswith("en") or tag in ("c", "posix") or tag.startswith("c."):
+                    return DEFAULT_LANGUAGE
+            return DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+def bind_process_domain() -> None:
+    """Make paperwork's catalogue the program's gettext domain, for the libraries that translate
+    with the process-wide ``gettext.gettext`` (click's own messages: usage errors, "Usage:",
+    "Commands"). Those look the language up in the environment, as the CLI does; the command
+    line calls this, the web app never needs it."""
+    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(DOMAIN)
 
 
 def language_from_accept(header: str | None) -> str:

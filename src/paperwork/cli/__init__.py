@@ -16,7 +16,7 @@ import click
 
 from .. import i18n
 from ..errors import PaperworkError
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 
 
 class TranslatedHelp:
@@ -45,9 +45,39 @@ class TranslatedHelp:
             self.format_commands(ctx, formatter)
 
 
-# Click's own help strings, in the same catalogue.
+# Click's own messages, in the same catalogue (click translates them with the process-wide
+# gettext domain that PaperworkGroup.main binds to paperwork's): msgids exactly as click writes them.
 N_("Show this message and exit.")
 N_("Show the version and exit.")
+N_("Usage:")
+N_("Commands")
+N_("Aborted!")
+N_("Try '{command} {option}' for help.")
+N_("Invalid value for {param_hint}: {message}")
+N_("Invalid value: {message}")
+N_("Missing argument")
+N_("Missing option")
+N_("Missing parameter")
+N_("No such option {name!r}.")
+N_("No such command {name!r}.")
+ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1)
+ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1)
+ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1)
+N_("Option {name!r} does not take a value.")
+N_("{value!r} is not a valid {number_type}.")
+N_("{value} is not in the range {range}.")
+ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
+ngettext("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}.", 1)
+N_("{name} {filename!r} does not exist.")
+N_("{name} {filename!r} is a file.")
+N_("{name} {filename!r} is a directory.")
+N_("{name} {filename!r} is not readable.")
+N_("{name} {filename!r} is not writable.")
+N_("file")
+N_("directory")
+N_("path")
+N_("default: {default}")
+N_("required")
 
 
 class PaperworkCommand(TranslatedHelp, click.Command):
@@ -61,6 +91,7 @@ class PaperworkGroup(TranslatedHelp, click.Group):
     def main(self, *args, **kwargs):
         # The language is chosen once per run, from the environment: Vietnamese when
         # LANGUAGE / LC_ALL / LC_MESSAGES / LANG starts with "vi", else English.
+        i18n.bind_process_domain()  # click's own messages ("Missing argument", "Usage:") too
         with i18n.using(i18n.language_from_environment()):
             return super().main(*args, **kwargs)
 
