@@ -388,6 +388,26 @@ def test_revocation_from_an_ocsp_response_given_as_a_file(pki, tmp_path):
         assert result.exit_code == (0 if verdict == "valid" else 1)
 
 
+def test_a_crl_embedded_in_the_pdf_is_used(pki, tmp_path):
+    """A CRL in the PDF's Document Security Store (PAdES B-LT) is revocation data at hand: no --crl needed."""
+    from asn1crypto import crl as a_crl
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    from paperwork.signing.trust import read_crls
+
+    issued = pki.person(SIGNER, "dss-revoked")
+    pki.revoke(issued)
+    crl = pki.crl("dss.crl")
+    out = tmp_path / "dss.pdf"
+    sign_pdf(blank_pdf(tmp_path / "blank.pdf"), out, P12Key(issued.p12, PASSWORD), SignOptions(role="person"))
+    assert check(out, trust_of(pki)).verdict == "valid"  # nothing at hand yet
+    with open(out, "r+b") as f:
+        DocumentSecurityStore.add_dss(f, None, crls=[a_crl.CertificateList.load(der) for der in read_crls(crl)],
+                                      force_write=True)
+    report = check(out, trust_of(pki))
+    assert report.signatures[0].revocation == "revoked" and report.verdict == "revoked"
+
+
 @pytest.mark.slow
 def test_timestamped_signature_against_a_local_rfc3161_authority(decision, keys, images, pki, tmp_path):
     """PAdES B-T: the signature carries a token from the test's authority over HTTP; pyHanko says it is
