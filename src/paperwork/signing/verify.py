@@ -47,7 +47,7 @@ class SignatureCheck:
     intact: bool  # the signed bytes are unchanged
     valid: bool  # the cryptographic signature holds
     coverage: str  # "whole file", "whole revision" (later updates follow), "partial"
-    modifications: str  # after this signature: "none", "signatures", "form filling", "annotations", "other"
+    modifications: str  # after it: "none", "validation data" (DSS, timestamps), "form filling" (signatures), "annotations", "other"
     trusted: bool  # a chain to the workspace's trust roots
     chain: tuple[str, ...]  # from the trust root down to the signer
     revocation: str  # "good", "revoked", "not checked"
@@ -244,7 +244,7 @@ def _one(sig, trust: Trust, reader, revinfo: tuple[list[bytes], list[bytes]]) ->
     coverage = {"ENTIRE_FILE": "whole file", "ENTIRE_REVISION": "whole revision"}.get(
         status.coverage.name if status.coverage is not None else "", "partial")
     level = status.modification_level
-    modifications = {None: "none", "NONE": "none", "LTA_UPDATES": "signatures", "FORM_FILLING": "form filling",
+    modifications = {None: "none", "NONE": "none", "LTA_UPDATES": "validation data", "FORM_FILLING": "form filling",
                      "ANNOTATIONS": "annotations"}.get(level.name if level is not None else None, "other")
     ts = status.timestamp_validity
     ts_trusted = None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
