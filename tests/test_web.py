@@ -66,7 +66,8 @@ def test_a_restricted_document_is_404_for_others_and_there_for_the_luu_tru(app, 
     for suffix in ("", "/original", "/text", "/pages/1.png"):
         assert leader.get(f"/documents/{office.restricted}{suffix}").status_code == 404, suffix
         assert admin.get(f"/documents/{office.restricted}{suffix}").status_code == 404, suffix
-    assert archivist.get(f"/documents/{office.restricted}").status_code == 200
+    shown = archivist.get(f"/documents/{office.restricted}")
+    assert shown.status_code == 200 and 'class="restricted">luu-tru<' in shown.get_data(as_text=True)
     assert f'/documents/{office.restricted}"' in archivist.get("/?q=bimatxyz").get_data(as_text=True)
     assert f'/documents/{office.restricted}"' not in leader.get("/?q=bimatxyz").get_data(as_text=True)
     assert leader.get("/documents/9999").status_code == 404

@@ -16,6 +16,7 @@ from flask import Blueprint, abort, current_app, render_template, send_file
 
 from ..archive.service import document_text, stored_path
 from ..records import audit
+from ..users import restriction_of
 from .helpers import _, event, readable_document, requires, state, workspace
 from .previews import MAX_PAGES, page_png
 
@@ -61,7 +62,7 @@ def show(doc_id: int):
     return render_template(
         "document.html", record=record, pages=preview_pages(record), text=text[:TEXT_SHOWN],
         text_cut=len(text) > TEXT_SHOWN, dossier=_dossier_of(doc_id), registers=_registers_of(record),
-        history=history, ocr_job=state().jobs.get(doc_id),
+        history=history, ocr_job=state().jobs.get(doc_id), restriction=restriction_of(ws, doc_id),
     )
 
 

@@ -63,6 +63,7 @@ class WebState:
     background: Any = None  # a ThreadPoolExecutor for OCR after an upload
     jobs: dict[int, str] = field(default_factory=dict)  # archive id -> "queued" | "running" | "done" | "failed: …"
     keeper: Any = None  # a catalog connection held open (see create_app)
+    cache: dict[str, Any] = field(default_factory=dict)  # small lists kept a few seconds (search filters)
 
 
 class WebUser(UserMixin):

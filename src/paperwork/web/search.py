@@ -15,7 +15,7 @@ from flask import Blueprint, render_template, request
 
 from ..archive.query import MAX_LIMIT
 from ..errors import InputError
-from .helpers import N_, Page, _, add_nav, event_after_response, page_number, requires, searcher, the_user, workspace
+from .helpers import N_, Page, _, add_nav, event_after_response, page_number, requires, searcher, state, the_user, workspace
 
 PAGE_SIZE = 20
 DIRECTIONS = ("incoming", "outgoing")
@@ -107,8 +107,23 @@ def run_search(f: Filters, page: int, size: int = PAGE_SIZE) -> Page:
     return Page.of(hits, page, size)
 
 
+CHOICES_SECONDS = 30.0  # the filters' lists are read again after this long
+
+
 def _choices() -> tuple[list[str], list[tuple[str, str]]]:
-    """The document types the catalog holds, and the dossiers (value, label), for the filters."""
+    """The document types the catalog holds, and the dossiers (value, label), for the filters
+    (kept ``CHOICES_SECONDS``: counting types over 10,000 rows on every search is waste)."""
+    import time
+
+    cached = state().cache.get("choices")
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    value = _read_choices()
+    state().cache["choices"] = (time.monotonic() + CHOICES_SECONDS, value)
+    return value
+
+
+def _read_choices() -> tuple[list[str], list[tuple[str, str]]]:
     from ..archive.store import Catalog
     from ..records.dossiers import dossier_catalog
 
