@@ -146,5 +146,8 @@ def test_a_session_ends_on_sign_out_and_when_the_user_is_disabled(ws):
     assert users.session_user(ws, sid) is None
     users.disable_user(ws, "lan", disabled=False)
     assert users.session_user(ws, sid) is None  # closed for good, not reopened
+    sid = users.open_session(ws, "lan")
+    users.set_password(ws, "lan", "mat-khau-moi")
+    assert users.session_user(ws, sid) is None  # a new password signs the old sessions out
     expired = users.open_session(ws, "lan", hours=-1)
     assert users.session_user(ws, expired) is None

@@ -268,9 +268,16 @@ def _change(ws: Workspace, name: str, sql: str, params: tuple, details: dict) ->
 
 
 def set_password(ws: Workspace, name: str, password: str) -> None:
+    """A new password; the user's open sessions end (whoever knew the old one is signed out)."""
     hashed = _hasher().hash(check_password(password))
     _change(ws, name, "UPDATE web_users SET password_hash = ?, updated_at = ? WHERE name = ?",
             (hashed, _now(), name), {"changed": "password"})
+    _close_sessions(ws, name)
+
+
+def _close_sessions(ws: Workspace, name: str) -> None:
+    with _write(ws) as conn:
+        conn.execute("UPDATE web_sessions SET closed_at = ? WHERE user = ? AND closed_at IS NULL", (_now(), name))
 
 
 def set_role(ws: Workspace, name: str, role: str) -> None:
@@ -283,8 +290,7 @@ def disable_user(ws: Workspace, name: str, *, disabled: bool = True) -> None:
     _change(ws, name, "UPDATE web_users SET disabled = ?, updated_at = ? WHERE name = ?",
             (int(disabled), _now(), name), {"changed": "disabled" if disabled else "enabled"})
     if disabled:
-        with _write(ws) as conn:
-            conn.execute("UPDATE web_sessions SET closed_at = ? WHERE user = ? AND closed_at IS NULL", (_now(), name))
+        _close_sessions(ws, name)
 
 
 def authenticate(ws: Workspace, name: str, password: str) -> User | None:
