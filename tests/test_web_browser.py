@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from paperwork import users
-from paperwork.archive.service import get_document
+from paperwork.archive.service import document_text, get_document
 from paperwork.records import audit
 from web_helpers import PASSWORD, make_office
 
@@ -198,6 +198,22 @@ def test_a_clerk_uploads_a_scan_and_sees_its_so_den(page, server, office, tmp_pa
                                                    "buffer": second.read_bytes()}, "duplicate_ok": "1"})
     assert answer.status == 201, answer.text()
     assert int(answer.json()["registered"][0]["so_den"]) == int(number) + 1
+    # the first scan is OCRed in the background: its state goes to done, its PDF/A copy downloads
+    archive_id = entries[0].archive_id
+    deadline = time.monotonic() + 300
+    while True:
+        state = page.request.get(f"{base}/api/documents/{archive_id}",
+                                 headers={"Authorization": f"Bearer {token}"}).json()["ocr"]
+        if state in ("done", "partial") or state.startswith("failed") or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert state == "done", state
+    record = get_document(office.ws, archive_id)
+    assert record.pdfa_sha256 and "khen" in document_text(office.ws, archive_id).lower()
+    page.goto(f"{base}/documents/{archive_id}")
+    with page.expect_download() as download:
+        page.click(f"a[href='/documents/{archive_id}/pdfa']")
+    assert hashlib.sha256(Path(download.value.path()).read_bytes()).hexdigest() == record.pdfa_sha256
     sign_out(page, base)
 
 
