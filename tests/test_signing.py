@@ -566,6 +566,14 @@ def test_render_issue_pdf_sign_signs_after_numbering_and_records_it(clerk_ws, pk
     assert len(signs) == 1 and signs[0].object_kind == "file"
     assert signs[0].object_id == str(clerk_ws / "qd.pdf")
     assert signs[0].details["signer"] == SIGNER and signs[0].details["role"] == "person"
+    # The signed PDF, the electronic original, is archived beside the .docx; its log shows the signature.
+    import re
+
+    pdf_id = int(re.search(r"archived the signed PDF as id (\d+)", result.output).group(1))
+    shown = json.loads(cli_run("archive", "show", pdf_id, "--json", workspace=clerk_ws).stdout)
+    assert shown["filename"] == "qd.pdf" and shown["number"] == "01/QĐ-SNV"
+    assert shown["signatures"]["verdict"] == "untrusted"  # clerk_ws names no trust roots
+    assert "sign" in [e.action for e in audit.events(load_workspace(clerk_ws), doc=pdf_id)]
 
 
 def test_render_sign_needs_pdf(clerk_ws):

@@ -106,6 +106,7 @@ class ItemResult:
     pdf_fonts: tuple[str, ...] = ()  # the fonts the PDF embeds
     signature: Any = None  # signing.SignResult: the PDF signed after its number and date were in it (--sign)
     archive_id: int | None = None
+    pdf_archive_id: int | None = None  # the signed PDF, archived beside the .docx (--sign)
     problem: str | None = None  # written, but a later stage failed (the PDF)
     ref: Any = None
     source: str | None = None  # the input it came from, for warnings
@@ -654,6 +655,8 @@ def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemRes
         known = _TEXTS.pop(str(p.out), None)
         pages = _pdf_pages(r.pdf)  # a .docx knows no page count of its own (its template claims none)
         todo.append(Incoming(p.out, meta, known[0], pages, known[2]) if known else Incoming(p.out, meta, pages=pages))
+        if r.signature is not None and r.pdf is not None:  # the signed PDF is the electronic original: kept too
+            todo.append(Incoming(r.pdf, meta, pages=pages))
     if not todo:
         return 0, None
     try:
@@ -662,8 +665,11 @@ def _archive(ws: Workspace, chunk: Sequence[Planned], results: dict[int, ItemRes
         return 0, str(e)
     ids = {a.source_path: a.record.id for a in report.added}
     for p in chunk:
+        r = results[p.item.index]
         if p.out in ids:
-            results[p.item.index] = replace(results[p.item.index], archive_id=ids[p.out])
+            results[p.item.index] = r = replace(r, archive_id=ids[p.out])
+        if r.pdf is not None and r.signature is not None and r.pdf in ids:
+            results[p.item.index] = replace(r, pdf_archive_id=ids[r.pdf])
     problems = [f"{f.path.name}: {f.reason}" for f in report.failed]
     if report.index_error:
         problems.append(report.index_error)

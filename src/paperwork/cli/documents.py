@@ -144,6 +144,8 @@ def render(ctx: click.Context, kind: str, input_file: Path, output: Path, pdf: b
         ))
     if written.archive_id is not None:
         click.echo(_("archived as id {archive_id}").format(archive_id=written.archive_id))
+    if written.pdf_archive_id is not None:
+        click.echo(_("archived the signed PDF as id {archive_id}").format(archive_id=written.pdf_archive_id))
     if written.filed_into is not None:
         click.echo(_("filed into {dossier}").format(dossier=written.filed_into))
     if report.archive_note:
