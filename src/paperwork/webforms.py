@@ -54,7 +54,7 @@ LABELS: dict[str, str] = {
     "code": N_("Abbreviation (in the symbol)"),
     "signer": N_("Signer"),
     "authority": N_("Authority (KT., TM., TL. …)"),
-    "title": N_("Title"),
+    "title": N_("Title (position)"),
     "recipients": N_("Recipients (Nơi nhận)"),
     "filing": N_("Filed at (Lưu)"),
     "issuer_title": N_("Issuing authority"),
@@ -113,6 +113,8 @@ LABELS: dict[str, str] = {
     "decision": N_("Decision cited"),
     "symbol": N_("Symbol"),
 }
+# A document's own field where the same name means something else in a nested part.
+TOP_LABELS: dict[str, str] = {"title": N_("Summary (trích yếu)")}
 # The choices of a select (``Literal`` fields), as the page shows them.
 OPTIONS: dict[str, str] = {"individual": N_("individual"), "collective": N_("collective")}
 HELP: dict[str, str] = {
@@ -127,7 +129,7 @@ HELP: dict[str, str] = {
     "amount": N_("Empty: coefficient × base salary on the decision's date."),
 }
 # Text fields that are usually long: a text area instead of a line.
-LONG = frozenset({"achievement", "executors", "proposal", "event", "content", "theme", "venue", "title"})
+LONG = frozenset({"achievement", "executors", "proposal", "event", "content", "theme", "venue"})
 SKIPPED = frozenset({"number"})  # the document's number: the register gives it, never typed on the page
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -175,10 +177,10 @@ def _variant(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[Mapping[
     return (objects or real)[0], nullable
 
 
-def _field(key: str, node: Mapping[str, Any], required: bool, defs: Mapping[str, Any]) -> FormField:
+def _field(key: str, node: Mapping[str, Any], required: bool, defs: Mapping[str, Any], top: bool = False) -> FormField:
     shown, nullable = _variant(node, defs)
     required = required and not nullable
-    label = LABELS.get(key, node.get("title") or shown.get("title") or key)
+    label = TOP_LABELS.get(key) if top and key in TOP_LABELS else LABELS.get(key, node.get("title") or shown.get("title") or key)
     common = {"key": key, "label": label, "required": required, "help": HELP.get(key), "default": node.get("default")}
     kind = shown.get("type")
     if kind == "object":
@@ -201,12 +203,12 @@ def _field(key: str, node: Mapping[str, Any], required: bool, defs: Mapping[str,
         return FormField(widget="datetime", **common)
     if fmt == "time":
         return FormField(widget="time", **common)
-    return FormField(widget="textarea" if key in LONG else "text", **common)
+    return FormField(widget="textarea" if key in LONG or (top and key == "title") else "text", **common)
 
 
 def _fields(schema: Mapping[str, Any], defs: Mapping[str, Any], *, top: bool = False) -> tuple[FormField, ...]:
     required = set(schema.get("required", ()))
-    return tuple(_field(key, node, key in required, defs)
+    return tuple(_field(key, node, key in required, defs, top)
                  for key, node in schema.get("properties", {}).items() if not (top and key in SKIPPED))
 
 

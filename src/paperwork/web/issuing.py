@@ -107,7 +107,7 @@ def _render_form(kind, fields, data, problems: _Problems | None = None, *, statu
     return render_template(
         "issue_form.html", kind=kind, fields=fields, values=values, rows=rows, errors=problems.errors,
         warnings=problems.warnings, valid=valid, dossiers=_open_dossiers(), dossier=dossier,
-        may_issue=the_user().may("issue"),
+        may_issue=the_user().may("issue"), OPTIONS=webforms.OPTIONS,
     ), status
 
 

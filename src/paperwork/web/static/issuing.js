@@ -20,9 +20,9 @@
     var index = parseInt(list.getAttribute("data-next") || "0", 10);
     list.setAttribute("data-next", String(index + 1));
     var html = template.innerHTML.split("__INDEX__").join(String(index));
-    var holder = document.createElement("div");
-    holder.innerHTML = html;
-    var row = holder.firstElementChild;
+    var holder = document.createElement("template");  // parses a <tr> as well as a <div>
+    holder.innerHTML = html.trim();
+    var row = holder.content.firstElementChild;
     body.appendChild(row);
     renumber(list);
     var first = row.querySelector("input, select, textarea");
