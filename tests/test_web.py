@@ -148,7 +148,8 @@ def tokens(office):
 
 
 def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
+    """The API's headers; English messages (the default is Vietnamese, as on the pages)."""
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
 
 def test_the_api_needs_a_token(app, office, tokens):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +74,6 @@ def create_app(
     # audit event: each opens and closes its own connection) paid a checkpoint — 16.5 ms an event
     # instead of 1.3 ms on the 10,000-document benchmark archive.
     state.keeper = db.connect_read(workspace.catalog_path)
-    state.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperwork-ocr")
     app.extensions["paperwork"] = state
 
     CSRFProtect(app)

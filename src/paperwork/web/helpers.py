@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,29 @@ class NavItem:
     order: int = 50
 
 
+class Background:
+    """One daemon thread running jobs in order (OCR after an upload). A daemon: stopping the server
+    never waits for an OCR; a scan whose OCR was cut short stays stored with its OCR state
+    "skipped", and `paperwork archive ocr --all-missing` finishes it."""
+
+    def __init__(self, name: str = "paperwork-background"):
+        self.name = name
+        self.jobs: queue.Queue[Callable[[], None]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+                self.thread.start()
+        self.jobs.put(job)
+
+    def _run(self) -> None:
+        while True:
+            self.jobs.get()()
+
+
 @dataclass
 class WebState:
     """Everything the app keeps between requests, on ``app.extensions["paperwork"]`` (no module state)."""
@@ -60,7 +84,7 @@ class WebState:
     local: threading.local = field(default_factory=threading.local)  # one index searcher per thread
     # pdfium is not thread-safe, and one LibreOffice at a time converts .docx for previews
     preview_lock: threading.RLock = field(default_factory=threading.RLock)
-    background: Any = None  # a ThreadPoolExecutor for OCR after an upload
+    background: Background = field(default_factory=Background)  # OCR after an upload
     jobs: dict[int, str] = field(default_factory=dict)  # archive id -> "queued" | "running" | "done" | "failed: …"
     keeper: Any = None  # a catalog connection held open (see create_app)
     cache: dict[str, Any] = field(default_factory=dict)  # small lists kept a few seconds (search filters)
