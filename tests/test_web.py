@@ -223,3 +223,16 @@ def test_the_limit_is_per_name_so_colleagues_behind_one_address_still_sign_in(of
     assert sign_in(app.test_client(), "hung").status_code == 302  # another name, the same address
     statuses = [sign_in(app.test_client(), f"name{i}", "wrong-password").status_code for i in range(6)]
     assert statuses[0] == 401 and statuses[-1] == 429  # 8 attempts per address, whatever the names
+
+
+def test_after_sign_in_only_a_path_of_this_site(app, office):
+    client = app.test_client()
+    token = csrf_of(client.get("/login?next=/documents/1").get_data(as_text=True))
+    response = client.post("/login", data={"username": "hung", "password": PASSWORD, "csrf_token": token,
+                                           "next": "//evil.example/phish"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    client = app.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": "hung", "password": PASSWORD, "csrf_token": token,
+                                           "next": f"/documents/{office.decision}"})
+    assert response.headers["Location"] == f"/documents/{office.decision}"
