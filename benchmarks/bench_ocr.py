@@ -66,12 +66,27 @@ def make_scan(pages: int, path: Path) -> Path:
     return path
 
 
-def run(pages: int, workers: int, folder: Path) -> float:
+def tesseract_threads(pages: int, jobs: int) -> int:
+    """OpenMP threads OCRmyPDF gives each Tesseract when OMP_THREAD_LIMIT is not set: jobs ÷ pages, 1 to 3."""
+    return min(3, max(1, jobs // pages))
+
+
+def run(pages: int, workers: int, folder: Path, omp_threads: int | None = None) -> float:
+    """Seconds per page; ``omp_threads``: OMP_THREAD_LIMIT for Tesseract (None: OCRmyPDF's choice)."""
     scan = make_scan(pages, folder / f"scan-{pages}.pdf")
     out = folder / f"scan-{pages}-{workers}.pdfa.pdf"
-    start = time.perf_counter()
-    outcome = ocr_file(scan, out, settings=OcrSettings(jobs=workers))
-    elapsed = time.perf_counter() - start
+    saved = os.environ.get("OMP_THREAD_LIMIT")
+    if omp_threads is not None:
+        os.environ["OMP_THREAD_LIMIT"] = str(omp_threads)
+    try:
+        start = time.perf_counter()
+        outcome = ocr_file(scan, out, settings=OcrSettings(jobs=workers))
+        elapsed = time.perf_counter() - start
+    finally:
+        if saved is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = saved
     assert outcome.pages == pages and not outcome.problems, outcome.problems
     return elapsed / pages
 
@@ -306,19 +321,36 @@ def queue_lines(scans: int, multipage: list[int], queue_jobs: int, rounds: int, 
             f"{rate[id(two)] / rate[id(one)]:.2f}× one worker's rate together.",
             "",
         ]
+    spread = max(max(r.times) / min(r.times) - 1 for r in runs)
     lines += [
-        f"**Read these on a {os.cpu_count()}-core machine for what they are.** The workers run here, beside the",
-        "importer: they share the two cores with each other and with the import (which reads, stores,",
-        "catalogues and indexes while they OCR), and the machine is shared with other engineers' work.",
-        "So one worker shows the queue's overhead (Celery, Redis, a process per worker, the result",
-        "round trips) against the same OCR in-process, and two workers compete for the same two cores",
-        "that the in-process import already uses in part: a file's pages go to `--jobs` processes, and",
-        "OCRmyPDF gives Tesseract jobs ÷ pages threads (1 to 3), so with the default `--jobs 2` a",
-        "one-page scan is read by two threads. The queue's gain — throughput growing with the number of",
-        "machines — shows only with workers on other machines, each with cores of its own, sharing",
-        "the workspace's archive folder; that was not measured here.",
-        "",
+        f"**On this {os.cpu_count()}-core machine the workers share the cores with each other and with the",
+        "importer** (which reads, stores, catalogues and indexes while they OCR), and with other engineers'",
+        "work (load average above). So the queue can show here only its overhead, not its gain: the gain —",
+        "throughput growing with the number of machines, each with cores of its own, sharing the",
+        "workspace's archive folder — needs workers on other machines, and was not measured.",
     ]
+    if one:
+        r = rate[id(one)] / rate[id(local1)]
+        lines.append(
+            f"One worker against the same OCR in-process (`--jobs 1`): {r:.2f}×, "
+            + (f"the queue's overhead (Celery, Redis, the result round trips) is {1 / r - 1:.0%} of the time."
+               if r < 0.97 else
+               "so its overhead (Celery, Redis, the result round trips) is lost in this machine's noise"
+               + (f": the rounds of one way differ by up to {spread:.0%}." if rounds > 1 else ".")
+               + " (A worker has OCRmyPDF loaded before the clock starts, where the importer loads it on its"
+               " first scan, and the importer reads on while a scan is on the queue.)"))
+    if two:
+        lines.append(
+            f"Two workers, {rate[id(two)] / rate[id(local1)]:.2f}× in-process `--jobs 1`, are two single-threaded "
+            "Tesseracts at once on the two local cores, where the importer OCRs one file at a time: a local "
+            "effect, not the queue's scaling.")
+    d = rate[id(local_default)] / rate[id(local1)]
+    lines.append(
+        f"The in-process default (`--jobs {default_jobs()}`) was {d:.2f}× `--jobs 1`: it gives a one-page scan's "
+        f"Tesseract {tesseract_threads(1, default_jobs())} OpenMP threads"
+        + (", slower than one on this loaded machine (compare the per-page table's OMP_THREAD_LIMIT=1 rows)."
+           if d < 0.97 else "."))
+    lines.append("")
     return lines
 
 
@@ -351,9 +383,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
         for pages in args.pages:
             for workers in args.workers:
-                per_page = run(pages, workers, Path(tmp))
-                rows.append((pages, workers, per_page))
-                log(f"{pages:>3} page(s), {workers} worker(s): {per_page:6.2f} s/page")
+                ways = [None]
+                if tesseract_threads(pages, workers) > 1:  # and with Tesseract held to one thread
+                    ways.append(1)
+                for omp in ways:
+                    per_page = run(pages, workers, Path(tmp), omp)
+                    threads = omp or tesseract_threads(pages, workers)
+                    rows.append((pages, workers, threads, "" if omp is None else " (OMP_THREAD_LIMIT=1)", per_page))
+                    log(f"{pages:>3} page(s), {workers} worker(s), Tesseract {threads} thread(s): {per_page:6.2f} s/page")
         if not args.no_queue:
             queue = queue_part(Path(tmp), args.scans, args.multipage, args.queue_jobs, args.rounds, log)
     load_after = loadavg()
@@ -371,9 +408,12 @@ def main() -> None:
         "",
         "## Seconds per page, in-process (`ocr_file`, one scan of N pages, `jobs` pages at once)",
         "",
-        "| pages | workers | seconds per page |",
-        "|---:|---:|---:|",
-        *(f"| {p} | {w} | {s:.2f} |" for p, w, s in rows),
+        "| pages | workers | Tesseract threads per page | seconds per page |",
+        "|---:|---:|---:|---:|",
+        *(f"| {p} | {w} | {t}{note} | {s:.2f} |" for p, w, t, note, s in rows),
+        "",
+        "OCRmyPDF gives each Tesseract jobs ÷ pages OpenMP threads (1 to 3) unless OMP_THREAD_LIMIT is set;",
+        "the rows marked OMP_THREAD_LIMIT=1 hold it to one thread, the same scan, in the same run.",
         "",
     ]
     if queue is not None:
