@@ -195,7 +195,10 @@ def test_a_lanh_dao_cannot_issue_and_a_post_without_csrf_is_refused(app, office)
     leader = client_of(app, "hung")
     assert leader.get(URL).status_code == 403
     assert leader.get("/issue/").status_code == 403
-    assert leader.post(URL, data={"action": "issue"}).status_code in (400, 403)
+    token = form_of(leader.get("/").get_data(as_text=True))["csrf_token"]
+    assert leader.post(URL, data={"csrf_token": token, "action": "issue"}).status_code == 403
+    assert leader.post("/issue/upload", data={"csrf_token": token, "kind": "invitation"}).status_code == 403
+    assert 'href="/issue/"' not in leader.get("/").get_data(as_text=True)  # not in her navigation
     clerk = client_of(app, "lan")
     values = form_of(clerk.get(URL).get_data(as_text=True))
     values.pop("csrf_token")
@@ -232,6 +235,34 @@ def test_an_uploaded_input_file_is_checked_and_opened_in_the_form(app, office):
     wrong = client.post("/issue/upload", headers=ENGLISH, content_type="multipart/form-data", data={
         "csrf_token": token, "kind": "invitation", "action": "check", "file": (io.BytesIO(b"x"), "giay-moi.exe")})
     assert wrong.status_code == 400
+
+
+def test_a_long_list_typed_on_the_page_is_accepted(app, office):
+    """200 rows of 7 fields: more form fields than Flask's default limit of 1,000."""
+    client = client_of(app, "lan")
+    values = form_of(client.get(URL).get_data(as_text=True))
+    values = {k: v for k, v in values.items() if not k.startswith("awardees[")}
+    for i in range(200):
+        values.update({f"awardees[{i}].name": f"Nguyễn Văn {i}", f"awardees[{i}].kind": "individual",
+                       f"awardees[{i}].position": "Chuyên viên", f"awardees[{i}].unit": "Sở Nội vụ",
+                       f"awardees[{i}].amount": "", f"awardees[{i}].award_rule": "", f"awardees[{i}].note": ""})
+    response = client.post(URL, data={**values, "action": "check"}, content_type="multipart/form-data")
+    assert response.status_code == 200, response.status_code
+    assert rows_of(response.get_data(as_text=True)) == 200
+
+
+def test_a_dossier_not_in_the_year_s_plan_is_refused_beside_its_choice_before_a_number(app, office, tmp_path):
+    plan = tmp_path / "danh-muc.yaml"
+    plan.write_text(yaml.safe_dump({"dossiers": [{"code": "01.TĐKT", "title": "Hồ sơ khen thưởng",
+                                                  "retention": "Vĩnh viễn"}]}, allow_unicode=True), encoding="utf-8")
+    plan_dossiers(office.ws, plan, dt.date.today().year)
+    client = client_of(app, "lan")
+    values = form_of(client.get(URL, headers=ENGLISH).get_data(as_text=True))
+    response = client.post(URL, data={**values, "action": "issue", "dossier": "09.XYZ"}, headers=ENGLISH)
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "dossier").startswith("no dossier 09.XYZ in the Danh mục")
+    assert Register.for_workspace(office.ws).entries() == []
+    assert not (office.ws.root / "issued").exists() or not any((office.ws.root / "issued").rglob("*.docx"))
 
 
 @pytest.mark.slow

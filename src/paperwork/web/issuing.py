@@ -33,6 +33,9 @@ from .helpers import N_, _, add_nav, event, flash_error, flash_ok, requires, the
 
 INPUT_SUFFIXES = (".yaml", ".yml", ".json")
 ACTIONS = ("check", "preview", "issue")
+# Fields a posted form may have: 17 awardees are ~150; Flask's default (1,000) would refuse a list of
+# ~130 rows typed on the page. The body's size stays limited by MAX_CONTENT_LENGTH.
+MAX_FORM_PARTS = 20_000
 
 
 def _kind(name: str):
@@ -86,6 +89,9 @@ class _Problems:
         sheet = next((key for name, key in self.sheets.items() if source.startswith(name)), None)
         if sheet is not None:  # a spreadsheet's row: beside its list, with the file and row
             self.errors[sheet] = self._clean(str(e))
+            return
+        if e.field in ("--dossier", "dossier"):  # the dossier chosen to file into
+            self.errors["dossier"] = e.reason
             return
         where = webforms.anchor(e.field, self.names)
         message = e.reason if where == e.field else self._clean(": ".join(p for p in (e.field, e.reason) if p))
@@ -302,7 +308,14 @@ def _edit_upload(kind, data: dict[str, Any], temp: Path, name: str):
     return _render_form(kind, fields, shown, problems, status=400 if problems.errors else 200)
 
 
+def _roomy_form() -> None:
+    if request.endpoint == "issuing.kind_form":
+        request.max_form_parts = MAX_FORM_PARTS
+
+
 def register(app) -> None:
+    # Before the CSRF check, which is the first to read the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, _roomy_form)
     bp = Blueprint("issuing", __name__, url_prefix="/issue")
     bp.add_url_rule("/", "index", index)
     bp.add_url_rule("/upload", "upload", upload, methods=["POST"])
