@@ -152,6 +152,8 @@ def test_legal_basis_warnings_are_shown_beside_the_bases(app, office):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="form-valid"' in html
+    assert "it would be Số 01/QĐ-SNV" in html  # the register's next number, nothing taken
+    assert Register.for_workspace(office.ws).entries() == []
     textarea = html.index('name="bases"')
     warning = html.index('class="field-warning"', textarea)
     assert warning < html.index('name="proposal"')  # beside the căn cứ, before the next field

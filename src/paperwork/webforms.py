@@ -35,6 +35,7 @@ __all__ = [
     "FormField",
     "anchor",
     "check",
+    "next_number",
     "example_data",
     "form_data",
     "form_fields",
@@ -435,3 +436,19 @@ def check(ws: Workspace, kind: Any, data: Mapping[str, Any], base_dir: Path, *, 
             raise InputError("invalid", source=source)
         raise failure
     return the_plan.ready[0]
+
+
+def next_number(ws: Workspace, planned: Planned) -> str | None:
+    """``"02/QĐ-SNV"``: the number ``planned`` would be given if issued now (``Register.peek_next``,
+    read without a lock: another clerk may take it first); None when the register does not number it."""
+    from .kinds.common import symbol
+    from .register import Register
+    from .vietnamese import number_symbol
+
+    if not planned.numbered or not ws.catalog_path.is_file():
+        return None
+    number = planned.number
+    if number is None:
+        year = (planned.doc.date or dt.date.today()).year
+        number = Register.for_workspace(ws).peek_next(planned.kind.type_symbol, year)
+    return number_symbol(number, symbol(planned.doc.agency, planned.kind.type_symbol))

@@ -105,14 +105,14 @@ class _Problems:
 
 
 def _render_form(kind, fields, data, problems: _Problems | None = None, *, status: int = 200, valid: bool = False,
-                 dossier: str = ""):
+                 dossier: str = "", number: str | None = None):
     values, rows = webforms.form_values(fields, data)
     names = webforms.input_names(fields, rows)
     problems = problems or _Problems(names, None, {})
     problems.names = names
     return render_template(
         "issue_form.html", kind=kind, fields=fields, values=values, rows=rows, errors=problems.errors,
-        warnings=problems.warnings, valid=valid, dossiers=_open_dossiers(), dossier=dossier,
+        warnings=problems.warnings, valid=valid, number=number, dossiers=_open_dossiers(), dossier=dossier,
         may_issue=the_user().may("issue"), OPTIONS=webforms.OPTIONS,
     ), status
 
@@ -247,7 +247,8 @@ def kind_form(kind_name: str):
         except InputError as e:
             problems.error(e)
             return _render_form(kind, fields, shown, problems, status=400, dossier=dossier)
-        return _render_form(kind, fields, shown, problems, valid=True, dossier=dossier)
+        return _render_form(kind, fields, shown, problems, valid=True, dossier=dossier,
+                            number=webforms.next_number(workspace(), planned))
 
 
 @requires("issue")
