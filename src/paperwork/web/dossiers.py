@@ -241,10 +241,18 @@ def _transfer_page(year: int, *, error: InputError | None = None, status: int = 
                            values=request.form), status
 
 
+def _first_due_year() -> int:
+    """The year of the dossier due soonest, else last year (dossiers go the year after they close)."""
+    from ..records.dossiers import list_dossiers
+
+    due = list_dossiers(workspace(), None, due_only=True)
+    return due[0].dossier.year if due else dt.date.today().year - 1
+
+
 @requires("read")
 def transfer_due():
     try:
-        year = _year_arg(request.args.get("year"), dt.date.today().year - 1)
+        year = _year_arg(request.args.get("year"), None) or _first_due_year()
     except InputError as e:
         return _transfer_page(dt.date.today().year - 1, error=e, status=400)
     return _transfer_page(year)
