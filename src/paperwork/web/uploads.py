@@ -118,7 +118,7 @@ def _queue_ocr(app, archive_id: int, actor: str) -> None:
             with audit.acting_as(actor):
                 ws = web.ws
                 report = ocr_documents(ws, [archive_id], ocr=OcrSettings(page_timeout=ws.ocr_page_timeout,
-                                                                          jobs=ws.ocr_jobs))
+                                                                          jobs=ws.ocr_jobs, queue=ws.ocr_workers))
             problems = [p for r in report.results for p in r.ocr_problems]
             web.jobs[archive_id] = "done" if not problems else "failed: " + "; ".join(problems)
         except Exception as e:  # reported on the document's page; the scan stays stored without text
