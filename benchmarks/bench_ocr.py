@@ -325,17 +325,19 @@ def queue_lines(scans: int, multipage: list[int], queue_jobs: int, rounds: int, 
     lines += [
         f"**On this {os.cpu_count()}-core machine the workers share the cores with each other and with the",
         "importer** (which reads, stores, catalogues and indexes while they OCR), and with other engineers'",
-        "work (load average above). So the queue can show here only its overhead, not its gain: the gain —",
-        "throughput growing with the number of machines, each with cores of its own, sharing the",
-        "workspace's archive folder — needs workers on other machines, and was not measured.",
+        "work (load average above). So the queue shows here its overhead (one worker) and what two processes",
+        "make of two local cores (two workers), not its gain: throughput growing with the number of",
+        "machines, each with cores of its own, sharing the workspace's archive folder, needs workers on",
+        "other machines, and was not measured.",
     ]
     if one:
         r = rate[id(one)] / rate[id(local1)]
         lines.append(
-            f"One worker against the same OCR in-process (`--jobs 1`): {r:.2f}×, "
-            + (f"the queue's overhead (Celery, Redis, the result round trips) is {1 / r - 1:.0%} of the time."
+            f"One worker against the same OCR in-process (`--jobs 1`): {r:.2f}×: "
+            + (f"the queue's overhead (Celery, Redis, the result round trips) was {1 / r - 1:.0%} of the time"
+               + (f" (the rounds of one way differ by up to {spread:.0%})." if rounds > 1 else ".")
                if r < 0.97 else
-               "so its overhead (Celery, Redis, the result round trips) is lost in this machine's noise"
+               "its overhead (Celery, Redis, the result round trips) is lost in this machine's noise"
                + (f": the rounds of one way differ by up to {spread:.0%}." if rounds > 1 else ".")
                + " (A worker has OCRmyPDF loaded before the clock starts, where the importer loads it on its"
                " first scan, and the importer reads on while a scan is on the queue.)"))
@@ -343,13 +345,13 @@ def queue_lines(scans: int, multipage: list[int], queue_jobs: int, rounds: int, 
         lines.append(
             f"Two workers, {rate[id(two)] / rate[id(local1)]:.2f}× in-process `--jobs 1`, are two single-threaded "
             "Tesseracts at once on the two local cores, where the importer OCRs one file at a time: a local "
-            "effect, not the queue's scaling.")
+            "effect, not the queue's scaling (an importer OCRing two files at once could have it too).")
     d = rate[id(local_default)] / rate[id(local1)]
     lines.append(
         f"The in-process default (`--jobs {default_jobs()}`) was {d:.2f}× `--jobs 1`: it gives a one-page scan's "
         f"Tesseract {tesseract_threads(1, default_jobs())} OpenMP threads"
         + (", slower than one on this loaded machine (compare the per-page table's OMP_THREAD_LIMIT=1 rows)."
-           if d < 0.97 else "."))
+           if d < 0.9 else ", no faster than one here."))
     lines.append("")
     return lines
 
