@@ -16,61 +16,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
-from click.testing import CliRunner
 
 from archive_docs import make_document
-from conftest import decision_data
-from paperwork.cli import cli
 from paperwork.export import INCOMING_HEADINGS, REGISTER_HEADINGS
 from paperwork.records import audit
 from paperwork.records.incoming import entries as incoming_entries
 from paperwork.records.incoming import get as incoming_get
 from paperwork.web import create_app
 from paperwork.web.labels import ACTION_LABELS
-from web_helpers import csrf_of, make_office, sign_in
-
-
-class Filled:
-    """The office of web_helpers with two outgoing numbers (the second withdrawn) and three arrivals."""
-
-    def __init__(self, root: Path):
-        self.office = make_office(root / "ws")
-        self.ws = self.office.ws
-        self.root = root
-        self.runner = CliRunner()
-        self.issued = [self.issue(1, "2026-03-06"), self.issue(2, "2026-01-15")]
-        self("register", "void", "2", "--year", "2026", "--series", "QĐ", "--reason", "Ban hành nhầm")
-        docs = root / "arrived"
-        self.late = self.arrive(make_document(
-            docs / "cv-125.docx", heading="CÔNG VĂN", number="125/BNV-TCCB", title="Về việc tuyển dụng công chức năm 2026",
-            body=("Bộ Nội vụ đề nghị báo cáo.",), authority=None),
-            "--from", "Bộ Nội vụ", "--type", "Công văn", "--title", "Về việc tuyển dụng công chức năm 2026", "--received", "2026-02-05", "--to", "Phòng Công chức",
-            "--due", "2026-02-20")
-        self.open = self.arrive(make_document(
-            docs / "qd-44.docx", number="44/QĐ-UBND", title="Về việc khen thưởng phong trào thi đua",
-            body=("Điều 1. Khen thưởng.",)),
-            "--from", "UBND tỉnh Cà Mau", "--type", "Quyết định", "--received", "2026-03-02")
-        self.invite = self.arrive(make_document(
-            docs / "gm-07.docx", heading="GIẤY MỜI", number="07/GM-VP", title="Dự họp giao ban tháng 4",
-            body=("Kính mời.",), authority=None),
-            "--from", "Văn phòng UBND tỉnh", "--type", "Giấy mời", "--received", "2026-04-01")
-
-    def __call__(self, *args: str):
-        result = self.runner.invoke(cli, ["--workspace", str(self.ws.root), *args])
-        assert result.exit_code == 0, result.output
-        return result
-
-    def issue(self, i: int, date: str) -> int:
-        path = self.root / f"qd-{i}.yaml"
-        path.write_text(yaml.safe_dump(decision_data(i, date=date), allow_unicode=True), encoding="utf-8")
-        out = self("render", "reward-decision", str(path), "-o", str(self.root / "out" / f"qd-{i}.docx"),
-                   "--issue").output
-        return int(re.search(r"archived as id (\d+)", out).group(1))
-
-    def arrive(self, path: Path, *options: str) -> int:
-        self("incoming", "add", str(path), *options)
-        return max(e.number for e in incoming_entries(self.ws, 2026))
+from web_helpers import Filled, csrf_of, sign_in
 
 
 @pytest.fixture
