@@ -20,6 +20,7 @@ gets no text, and is named in ``OcrOutcome.problems``; the file still succeeds.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -191,6 +192,12 @@ def ocr_file(source: Path, output: Path, *, force: bool = False, settings: OcrSe
         raise _unavailable_error(reason)
     import ocrmypdf
     from ocrmypdf.exceptions import ExitCodeException, MissingDependencyError
+
+    # OCRmyPDF runs a Tesseract per page, `jobs` at once; each Tesseract would also start one
+    # OpenMP thread per core, and on a loaded machine the threads fight: one page took 4.8–13.6 s
+    # with two threads against 3.5–4.8 s with one (benchmarks/results-ocr.md). OCRmyPDF's own advice
+    # is one thread per Tesseract; a value set by the user (or the service) is kept.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     _quiet_logger()
     source, output = Path(source), Path(output)
