@@ -278,3 +278,46 @@ def test_two_scans_get_consecutive_numbers_and_their_ocr_reaches_done(app, fille
             time.sleep(0.5)
         assert status["phase"] == "done" and status["ocr"] == "done", status
     assert "running" in seen  # the page had something to show while OCR ran
+
+
+@pytest.mark.slow
+def test_with_ocr_workers_configured_the_uploaded_scan_is_ocred_on_the_queue(filled, tmp_path, tmp_path_factory):
+    import os
+    import signal
+
+    from test_workers import start_worker
+    from web_helpers import redis_broker
+
+    with redis_broker(tmp_path_factory.mktemp("redis")) as url:
+        worker = start_worker(url, "web@test", tmp_path / "worker.log")
+        try:
+            register_a_scan_with_workers(filled, tmp_path, url)
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(30)
+
+
+def register_a_scan_with_workers(filled, tmp_path: Path, url: str) -> None:
+    import scan_support
+    from paperwork.archive.workers import make_app
+    from paperwork.config import load_workspace
+
+    with (filled.ws.root / "paperwork.toml").open("a", encoding="utf-8") as f:
+        f.write(f'\n[ocr]\nworkers = "{url}"\n')
+    ws = load_workspace(filled.ws.root)
+    assert ws.ocr_workers == url
+    clerk = client_of(create_app(ws, testing=True), "lan")
+    scan = scan_support.save_jpeg(scan_support.render_page(), tmp_path / "cv-den.jpg")
+    response = upload(clerk, [(scan.name, scan.read_bytes())])
+    assert response.status_code == 201, response.get_data(as_text=True)
+    number = int(re.search(r'id="so-den">(\d+)<', response.get_data(as_text=True)).group(1))
+    deadline = time.monotonic() + 600
+    while True:
+        status = clerk.get(f"/incoming/{audit.today().year}/{number}/status").get_json()
+        if status["phase"] != "running" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert status["phase"] == "done", status
+    stats = make_app(url).control.inspect(timeout=10).stats() or {}
+    ran = sum(sum(s.get("total", {}).values()) for s in stats.values())
+    assert ran == 1, stats  # the worker did the OCR (Celery's own count), not the web process

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,3 +206,27 @@ def browser_sign_in(page, base: str, name: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(base + "/")
+
+
+@contextlib.contextmanager
+def redis_broker(folder: Path):
+    """A Redis of the test's own on a free loopback port, nothing saved (as test_workers starts one):
+    yields its broker URL for ``[ocr] workers``."""
+    import socket
+    import subprocess
+    import time
+
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(30)
