@@ -166,7 +166,9 @@ def test_search_json_shape_and_filters(run, tmp_path: Path) -> None:
 
     hits = run_json(run, "search", "thi", "dua")
     assert [h["id"] for h in hits] == [1]
-    assert list(hits[0]) == ["id", "filename", "title", "type", "number", "date", "agency", "score", "snippet"]
+    assert list(hits[0]) == ["id", "filename", "title", "type", "number", "date", "agency", "score", "snippet",
+                             "signatures"]
+    assert hits[0]["signatures"] is None  # not a signed PDF
     assert hits[0]["filename"] == "gm.docx" and hits[0]["type"] == "Giấy mời"
     assert hits[0]["date"] == "2023-02-20" and isinstance(hits[0]["score"], float)
     assert "«thi» «đua»" in hits[0]["snippet"]

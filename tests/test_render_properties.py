@@ -59,6 +59,10 @@ def set_path(data, path: str, value):
 
 def forms(value: str) -> set[str]:
     out = {value, upper_vi(value)}
+    # Centred lines (titles, signer blocks, certificates) are broken into balanced lines word by word
+    # (layout.py): a run of spaces between two words comes out as one.
+    spaced = " ".join(value.split())
+    out |= {spaced, upper_vi(spaced)}
     if len(value) > 1 and value[-1] in ";.,":
         out |= {value[:-1].rstrip(), upper_vi(value[:-1].rstrip())}
     return out
