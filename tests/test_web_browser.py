@@ -8,13 +8,7 @@ screenshots of the main pages into docs/screenshots/ (README, "The web page").
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,71 +16,15 @@ import pytest
 from paperwork import users
 from paperwork.archive.service import document_text, get_document
 from paperwork.records import audit
-from web_helpers import PASSWORD, make_office
+from web_helpers import PASSWORD, browser, make_office, page, server, shot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     return make_office(tmp_path_factory.mktemp("web") / "ws")
-
-
-@pytest.fixture(scope="module")
-def server(office, tmp_path_factory):
-    port = free_port()
-    log = (tmp_path_factory.getbasetemp() / "serve.log").open("w")
-    paperwork = Path(sys.executable).with_name("paperwork")
-    proc = subprocess.Popen([str(paperwork), "--workspace", str(office.ws.root), "serve", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=2)
-            break
-        except OSError:
-            assert proc.poll() is None, "paperwork serve stopped"
-            assert time.monotonic() < deadline, "paperwork serve did not answer"
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, tmp_path):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN", accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
-def shot(page, name: str, tmp_path: Path) -> None:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path))
-    if os.environ.get("PAPERWORK_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def sign_in(page, base: str, name: str, tmp_path: Path | None = None) -> None:

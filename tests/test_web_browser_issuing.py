@@ -9,93 +9,21 @@ copies them into docs/screenshots/ (README, "The web page").
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
 
 from paperwork.records.dossiers import dossier_catalog
 from paperwork.register import Register
-from web_helpers import PASSWORD, make_office
+from web_helpers import browser, make_office, page, server, shot  # noqa: F401 - fixtures
+from web_helpers import browser_sign_in as sign_in
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     return make_office(tmp_path_factory.mktemp("web-issuing") / "ws")
-
-
-@pytest.fixture(scope="module")
-def server(office, tmp_path_factory):
-    port = free_port()
-    log = (tmp_path_factory.getbasetemp() / "serve-issuing.log").open("w")
-    paperwork = Path(sys.executable).with_name("paperwork")
-    proc = subprocess.Popen([str(paperwork), "--workspace", str(office.ws.root), "serve", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=2)
-            break
-        except OSError:
-            assert proc.poll() is None, "paperwork serve stopped"
-            assert time.monotonic() < deadline, "paperwork serve did not answer"
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(120_000)  # issuing converts to PDF with LibreOffice: slow on a busy machine
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.console_errors = errors  # a CSP refusal or a missing file shows here
-    yield page
-    context.close()
-
-
-def shot(page, name: str, tmp_path: Path, *, full_page: bool = False) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    if os.environ.get("PAPERWORK_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-    return path
 
 
 def archive_id_of(office, sha256: str) -> int:
@@ -110,13 +38,6 @@ def archive_id_of(office, sha256: str) -> int:
             break
     raise AssertionError(f"no archived document with SHA-256 {sha256}")
 
-
-def sign_in(page, base: str, name: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(base + "/")
 
 
 def test_a_clerk_fills_the_form_adds_a_row_by_keyboard_and_issues(page, server, office, tmp_path):

@@ -181,9 +181,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A Vietnamese page at 1366×768 that accepts downloads."""
+    """A Vietnamese page at 1366×768 that accepts downloads. ``page.console_errors`` collects what a test
+    that expects none can assert empty: Content-Security-Policy refusals and responses of status ≥ 400."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN", accept_downloads=True)
-    yield context.new_page()
+    page = context.new_page()
+    page.set_default_timeout(120_000)  # issuing converts to PDF with LibreOffice: slow on a busy machine
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.console_errors = errors
+    yield page
     context.close()
 
 
