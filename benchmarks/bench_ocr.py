@@ -36,7 +36,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+import servers  # noqa: E402
 from scan_support import BODY, DPI, render_page, save_jpeg  # noqa: E402
 
 from paperwork.archive.ocr import OcrSettings, ocr_file, unavailable  # noqa: E402
@@ -116,32 +116,13 @@ def make_folder(folder: Path, scans: int, multipage: list[int]) -> int:
     return n
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def redis_server(folder: Path):
     """A Redis of the benchmark's own, on loopback, nothing saved: its URL."""
     if shutil.which("redis-server") is None:
         sys.exit("the queue part needs redis-server (scripts/setup installs it), or give --no-queue")
-    port = _free_port()
-    folder.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    with servers.redis_server(folder) as url:
+        yield url
 
 
 @contextmanager

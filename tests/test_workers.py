@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import scan_support
+from servers import free_port, redis_server
 from paperwork.archive.ocr import OcrSettings, unavailable
 
 pytestmark = pytest.mark.slow
@@ -25,32 +25,13 @@ pytestmark = pytest.mark.slow
 PAPERWORK = [sys.executable, "-m", "paperwork"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory) -> str:
     """A Redis server of the test's own, on loopback, nothing saved."""
     if unavailable():
         pytest.fail(f"OCR must be installed for the queue tests: {unavailable()}")
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 def start_worker(url: str, name: str, log: Path) -> subprocess.Popen:
@@ -195,7 +176,7 @@ def test_an_unreachable_queue_is_one_clear_error(tmp_path):
 
     ws = make_workspace(tmp_path / "ws")
     scan = scan_support.save_jpeg(scan_support.render_page(), tmp_path / "scan.jpg")
-    url = f"redis://127.0.0.1:{_free_port()}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
     done = subprocess.run([*PAPERWORK, "--workspace", str(ws.root), "archive", "add", str(scan), "--workers", url],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr

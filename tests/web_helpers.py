@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from servers import free_port, redis_server
 
 from archive_docs import make_document
 from paperwork import users
@@ -130,14 +131,6 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(office, tmp_path_factory):
     """The base URL of `paperwork serve` on a free port, serving ``office``'s workspace."""
@@ -215,25 +208,6 @@ def browser_sign_in(page, base: str, name: str) -> None:
     page.wait_for_url(base + "/")
 
 
-@contextlib.contextmanager
 def redis_broker(folder: Path):
-    """A Redis of the test's own on a free loopback port, nothing saved (as test_workers starts one):
-    yields its broker URL for ``[ocr] workers``."""
-    import socket
-    import subprocess
-    import time
-
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    """A Redis of the test's own (servers.redis_server): yields its broker URL for ``[ocr] workers``."""
+    return redis_server(folder)
