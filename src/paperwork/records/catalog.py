@@ -31,7 +31,7 @@ __all__ = ["BUSY_MESSAGE", "DOCS_MAX", "Dossier", "DossierCatalog", "Move", "Tra
 
 SCHEMA_VERSION = 1
 BUSY_MESSAGE = N_("the catalog is busy (another clerk is writing): try again")
-STATUSES = ("open", "closed", "transferred")
+STATUSES = (N_("open"), N_("closed"), N_("transferred"))  # codes; N_: the catalogue names them
 DOCS_MAX = 999  # documents a dossier holds: Phụ lục VI numbers them in 3 digits (DocOrdinal, Number 3)
 STATUS_VI = {"open": "đang mở", "closed": "đã kết thúc", "transferred": "đã nộp lưu"}
 

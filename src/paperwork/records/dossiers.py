@@ -210,7 +210,7 @@ def filing_target(ws: Workspace, year: int, code: str | None, *, field: str = "-
                            "{year}`)").format(code=code, year=year), field=field)
     if found.status != "open":
         raise InputError(_("{label} is {status}: it takes no more documents").format(
-            label=found.label, status=found.status), field=field)
+            label=found.label, status=_(found.status)), field=field)
     return found
 
 
@@ -239,7 +239,7 @@ def close_dossier(ws: Workspace, year: int, code: str, *, end: dt.date | None = 
     catalog = dossier_catalog(ws)
     dossier = catalog.get(year, code)
     if dossier.status != "open":
-        raise InputError(_("{label} is already {status}").format(label=dossier.label, status=dossier.status))
+        raise InputError(_("{label} is already {status}").format(label=dossier.label, status=_(dossier.status)))
     items = contents(ws, dossier).items
     if not items:
         raise InputError(_("{label} has no documents: file them first (`paperwork dossier file {code} "

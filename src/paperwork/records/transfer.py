@@ -126,7 +126,7 @@ def _select(ws: Workspace, year: int, codes: Sequence[str] | None):
                 ), field="--code")
             if not state.awaiting_transfer:
                 why = (_("kept less than 5 years: it stays with the unit") if not state.must_transfer
-                       else _("it is {status}, not closed").format(status=state.dossier.status))
+                       else _("it is {status}, not closed").format(status=_(state.dossier.status)))
                 raise InputError(_("{label} does not await transfer: {why}").format(
                     label=state.dossier.label, why=why
                 ), field="--code")
