@@ -93,8 +93,12 @@ def test_render_files_into_a_dossier_and_counts_the_pdf_pages(clerk: Clerk, tmp_
 
     from conftest import decision_data
 
-    clerk("dossier", "plan", write_plan(tmp_path), "--year", 2026)
     data = tmp_path / "qd.yaml"
+    data.write_text(yaml.safe_dump(decision_data(1, date="2026-03-06"), allow_unicode=True), encoding="utf-8")
+    unplanned = clerk("render", "reward-decision", data, "-o", tmp_path / "x.docx", "--issue", "--dossier", "01.TĐKT",
+                      code=2)
+    assert "--dossier: 2026 has no Danh mục hồ sơ to file into" in unplanned.output
+    clerk("dossier", "plan", write_plan(tmp_path), "--year", 2026)
     data.write_text(yaml.safe_dump(decision_data(1, date="2026-03-06", awardees=40), allow_unicode=True),
                     encoding="utf-8")
     out = tmp_path / "qd.docx"

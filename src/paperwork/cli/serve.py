@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from ..errors import PaperworkError
+from ..i18n import _
 from . import cli, get_workspace
 
 
@@ -37,6 +39,12 @@ def serve(ctx, host, port, threads) -> None:
 
     ws = get_workspace(ctx)
     app = create_app(ws)
-    click.echo(f"paperwork: serving {ws.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="paperwork",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
+    try:  # listen first: a port in use is one line, before "serving" is said
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="paperwork",
+                                        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
+    except OSError as e:
+        raise PaperworkError(_("cannot listen on {host}:{port}: {reason} (is paperwork serve already running? "
+                               "give another --port)").format(host=host, port=port, reason=e.strerror or e)) from e
+    click.echo(_("paperwork: serving {root} on http://{host}:{port}/ (Ctrl-C stops)").format(
+        root=ws.root, host=host, port=port), err=True)
+    server.run()

@@ -191,19 +191,23 @@ def _check_ids(ids: Sequence[int]) -> list[int]:
     return unique
 
 
-def filing_target(ws: Workspace, year: int, code: str | None, *, field: str = "--dossier") -> Dossier | None:
+def filing_target(ws: Workspace, year: int, code: str | None, *, field: str = "--dossier",
+                  stamp: bool = False) -> Dossier | None:
     """The open dossier ``code`` of ``year`` that a document being issued or received goes into.
 
-    None when no code is given, or when ``year`` has no Danh mục hồ sơ at all (an office that keeps
-    its dossiers on paper: the code is only written on the document or its ĐẾN stamp). Checked
-    before anything is numbered: a code the year's plan lacks, or a dossier already closed, is an
-    ``InputError`` naming ``field``.
+    None when no code is given. Checked before anything is numbered: a code the year's plan lacks,
+    or a dossier already closed, is an ``InputError`` naming ``field``. A year with no Danh mục hồ
+    sơ at all is one too, unless the code also goes on a ``stamp`` (the ĐẾN stamp of an arrival: an
+    office that keeps its dossiers on paper writes it there, and nothing is filed: None).
     """
     if code is None:
         return None
     catalog = dossier_catalog(ws)
     if not catalog.dossiers(year):
-        return None
+        if stamp:
+            return None
+        raise InputError(_("{year} has no Danh mục hồ sơ to file into: `paperwork dossier plan FILE --year "
+                           "{year}` first").format(year=year), field=field)
     found = catalog.find(year, code)
     if found is None:
         raise InputError(_("no dossier {code} in the Danh mục hồ sơ of {year} (`paperwork dossier list --year "

@@ -490,7 +490,7 @@ def add(
     from .dossiers import file_documents, filing_target
 
     year = (arrival.received or audit.today()).year
-    dossier = filing_target(ws, year, arrival.dossier)  # a wrong code refused before any số đến
+    dossier = filing_target(ws, year, arrival.dossier, stamp=True)  # a wrong code refused before any số đến
     meta = DocumentMeta(type=arrival.type_name, number=arrival.number, date=arrival.date, agency=arrival.organ,
                         title=arrival.title, signer=arrival.signer)
     report = add_files(ws, paths, meta, source=source, progress=progress, ocr=ocr)
