@@ -236,3 +236,22 @@ def test_after_sign_in_only_a_path_of_this_site(app, office):
     response = client.post("/login", data={"username": "hung", "password": PASSWORD, "csrf_token": token,
                                            "next": f"/documents/{office.decision}"})
     assert response.headers["Location"] == f"/documents/{office.decision}"
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path):
+    """`paperwork serve` where another program listens: one line naming the address, exit 1, no traceback."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from paperwork.cli import cli
+
+    office = make_office(tmp_path / "ws")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--workspace", str(office.ws.root), "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
+    assert "Traceback" not in result.output and "serving" not in result.output
