@@ -298,6 +298,26 @@ def test_dry_run_lists_what_would_be_added_and_writes_nothing(run, ws: Workspace
 # -- runs stopped and run again ----------------------------------------------------------------------
 
 
+def stop_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseException) -> None:
+    """The import's ingestion raises ``error`` once it has told ``count`` results (as a Ctrl-C or a full
+    disk would stop it between two files)."""
+    real = importer.ingest
+
+    def ingest(ws, items, *, on_result, **kwargs):
+        told = []
+
+        def tell(position, result):
+            on_result(position, result)
+            told.append(position)
+            if len(told) == count:
+                raise error
+
+        return real(ws, items, on_result=tell, **kwargs)
+
+    monkeypatch.setattr(importer, "ingest", ingest)
+
+
+
 def test_a_rerun_reads_no_file_again(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Journalled files (same path, size, mtime, bytes still catalogued) are not handed to the archive again."""
     folder = tmp_path / "in"
@@ -305,10 +325,14 @@ def test_a_rerun_reads_no_file_again(ws: Workspace, tmp_path: Path, monkeypatch:
     first = run_import(ws, plan_import(ws, folder))
     assert [i.status for i in first.items] == [ADDED] * 4
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("add_documents called on a re-run")
+    real = importer.ingest
 
-    monkeypatch.setattr(importer, "add_documents", refuse)
+    def refuse(ws, items, **kwargs):
+        items = list(items)
+        assert items == [], "a file handed to the archive again on a re-run"
+        return real(ws, items, **kwargs)
+
+    monkeypatch.setattr(importer, "ingest", refuse)
     plan = plan_import(ws, folder)
     assert plan.todo == ()
     second = run_import(ws, plan)
@@ -330,16 +354,7 @@ def test_ctrl_c_keeps_what_was_journalled_and_the_rerun_goes_on(
 ) -> None:
     folder = tmp_path / "in"
     make_many(folder, 12)
-    real = importer.add_documents
-    calls = []
-
-    def interrupted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "add_documents", interrupted)
+    stop_after(monkeypatch, 7, KeyboardInterrupt())  # 5 journalled, 2 more catalogued but not journalled
     seen = []
     with pytest.raises(KeyboardInterrupt):
         run_import(ws, plan_import(ws, folder), batch_files=5, on_item=seen.append)
@@ -349,9 +364,14 @@ def test_ctrl_c_keeps_what_was_journalled_and_the_rerun_goes_on(
 
     plan = plan_import(ws, folder)
     assert plan.killed_runs == ()  # stopped cleanly: nothing for reindex to do
+    assert len(plan.known) == 5 and len(plan.todo) == 7
     report = run_import(ws, plan)
-    assert (report.count(ALREADY_THERE), report.count(ADDED)) == (5, 7)
-    assert len(set(_shas(ws))) == 12
+    # The whole group was catalogued before the stop: the re-run finds every file already there.
+    assert (report.count(ALREADY_THERE), report.count(ADDED)) == (12, 0)
+    assert len(_shas(ws)) == len(set(_shas(ws))) == 12
+    from paperwork.archive.upkeep import verify
+
+    assert verify(ws).problems == ()  # stopped between two files: catalog, store and index in step
 
 
 def test_the_cli_writes_the_report_so_far_when_stopped(
@@ -359,16 +379,8 @@ def test_the_cli_writes_the_report_so_far_when_stopped(
 ) -> None:
     folder = tmp_path / "in"
     make_many(folder, 30)
-    real = importer.add_documents
-    calls = []
-
-    def interrupted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise importer.ArchiveError(f"{folder}/doc-027.docx: cannot copy into the archive: No space left on device")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "add_documents", interrupted)
+    stop_after(monkeypatch, 27, importer.ArchiveError(
+        f"{folder}/doc-027.docx: cannot copy into the archive: No space left on device"))
     monkeypatch.setattr(importer, "BATCH_FILES", 25)
     result = run("archive", "import", folder, "--report", tmp_path / "r.csv")
     assert result.exit_code == 1

@@ -5,8 +5,8 @@
         in the journal; raises InputError (InventoryError: every bad row) and
         writes nothing
     run_import(ws, plan, ocr=, progress=, on_item=)     -> ImportReport
-        add what the journal does not know, a batch at a time, through
-        ``service.add_documents``; journal each batch once it is archived
+        add what the journal does not know in one ingestion (ingest.py), journalling
+        every BATCH_FILES files once their rows are committed
     dry_run(ws, plan, progress=)                         -> ImportReport
         hash and look up, write nothing
     write_report(path, items)                            the CSV report
@@ -16,11 +16,11 @@ the first import (never on a dry run): ``archive_import_runs`` (one row per run,
 ``running`` until it ends) and ``archive_import_files`` (path, size, mtime ->
 status, sha256, id, the inventory's hồ sơ). A re-run skips a file whose path,
 size and mtime are journalled and whose bytes are still catalogued, without
-reading it. A kill loses at most the batch in flight: those files are not
+reading it. A kill loses at most the journal of the files in flight: those are not
 journalled, so the re-run hashes them again, and the store (deduplicating by
 SHA-256) reports those that were catalogued as "already there". Nothing is
 added twice; nothing is lost. A run left ``running`` by a dead process is
-reported (``ImportReport.killed_runs``): the documents of its last batch may be
+reported (``ImportReport.killed_runs``): the documents of its last group may be
 missing from the search index, which ``paperwork archive reindex`` repairs.
 
 Nothing here prints: progress and per-file results are callbacks.
@@ -33,8 +33,7 @@ import datetime
 import os
 import sqlite3
 import stat
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +46,8 @@ from ..files import pid_alive, write_atomic_with
 from ..i18n import _
 from .extract import IMAGE_SUFFIXES, SUPPORTED_SUFFIXES
 from .inventory import Inventory, InventoryError, InventoryRow, read_inventory
-from .service import AddFailure, AddReport, AddResult, add_documents
+from .ingest import Incoming, ingest
+from .service import AddFailure, AddReport, AddResult
 from .store import Catalog, hash_file
 
 if TYPE_CHECKING:
@@ -79,12 +79,10 @@ FAILED = "failed"
 SKIPPED = "skipped"  # not a type the archive takes: listed, not an error
 WOULD_ADD = "would add"  # dry run
 
-# A batch is archived by one add_documents call and journalled in one transaction. A kill
-# loses none of its documents already catalogued (the re-run finds their bytes in the catalog:
-# "already there"), only the reading of the others. 256 files: the ingestion's worker processes
-# (from 64 files) and its groups (256) pay; with an OCR queue, up to 64 scans are in flight.
+# The files are archived by one ingestion (ingest.py: reading on worker processes, groups of 256),
+# and journalled every BATCH_FILES results, each time in one transaction. A kill loses none of the
+# documents already catalogued (the re-run finds their bytes: "already there"), only their journal.
 BATCH_FILES = 256
-BATCH_BYTES = 256 * 2**20
 
 REPORT_COLUMNS = ("file", "status", "id", "number", "dossier", "row", "reason")
 
@@ -397,19 +395,6 @@ class _Journal:
 # --------------------------------------------------------------------------- running
 
 
-def _batches(files: Sequence[FoundFile], size: int, max_bytes: int) -> Iterator[list[FoundFile]]:
-    batch: list[FoundFile] = []
-    total = 0
-    for f in files:
-        if batch and (len(batch) >= size or total + f.size > max_bytes):
-            yield batch
-            batch, total = [], 0
-        batch.append(f)
-        total += f.size
-    if batch:
-        yield batch
-
-
 def _source(f: FoundFile) -> str:
     return "scanned" if f.path.suffix.lower() in IMAGE_SUFFIXES else "imported"
 
@@ -428,50 +413,24 @@ def _ocr_note(result: AddResult) -> tuple[str, bool]:
     return "", False
 
 
-@dataclass
-class _Outcome:
-    index_error: str | None = None
-    ocr_unavailable: str | None = None
-
-
-def _add_batch(
-    ws: Workspace, plan: ImportPlan, batch: Sequence[FoundFile], ocr: OcrSettings | None,
-    progress: Progress | None, outcome: _Outcome,
-) -> tuple[list[ImportItem], dict[str, str]]:
-    """Archive one batch (a call per source: scans apart); its items in batch order, and the hashes."""
-    by_path: dict[Path, AddResult | AddFailure] = {}
-    groups: dict[str, list[FoundFile]] = defaultdict(list)
-    for f in batch:
-        groups[_source(f)].append(f)
-    for source, group in groups.items():
-        items = [(f.path, row.meta if (row := plan.row_for(f)) else None) for f in group]
-        report: AddReport = add_documents(ws, items, source=source, progress=progress, ocr=ocr)
-        by_path.update({r.source_path: r for r in report.added})
-        by_path.update({failure.path: failure for failure in report.failed})
-        outcome.index_error = outcome.index_error or report.index_error
-        outcome.ocr_unavailable = outcome.ocr_unavailable or report.ocr_unavailable
-    items, shas = [], {}
-    for f in batch:
-        row = plan.row_for(f)
-        dossier, number_row = (row.dossier, row.row) if row else (None, None)
-        result = by_path.get(f.path)
-        if result is None:
-            items.append(ImportItem(f.rel, FAILED, dossier=dossier, row=number_row,
-                                    reason=_("the archive gave no result for this file")))
-        elif isinstance(result, AddFailure):
-            items.append(ImportItem(f.rel, FAILED, dossier=dossier, row=number_row, reason=result.reason))
-        else:
-            record = result.record
-            shas[f.rel] = record.sha256
-            if result.duplicate:
-                reason = "" if record.filename == f.path.name else _("the same bytes as {filename}").format(filename=record.filename)
-                items.append(ImportItem(f.rel, ALREADY_THERE, record.id, record.number, dossier, number_row,
-                                        reason, ocr=record.ocr))
-            else:
-                note, problem = _ocr_note(result)
-                items.append(ImportItem(f.rel, ADDED, record.id, record.number, dossier, number_row, note,
-                                        problem, record.ocr))
-    return items, shas
+def _item(plan: ImportPlan, f: FoundFile, result: AddResult | AddFailure | None) -> tuple[ImportItem, str | None]:
+    """A file's line of the report, and its SHA-256 when the archive holds it."""
+    row = plan.row_for(f)
+    dossier, number_row = (row.dossier, row.row) if row else (None, None)
+    if result is None:
+        return ImportItem(f.rel, FAILED, dossier=dossier, row=number_row,
+                          reason=_("the archive gave no result for this file")), None
+    if isinstance(result, AddFailure):
+        return ImportItem(f.rel, FAILED, dossier=dossier, row=number_row, reason=result.reason), None
+    record = result.record
+    if result.duplicate:
+        reason = "" if record.filename == f.path.name else _("the same bytes as {filename}").format(
+            filename=record.filename)
+        return ImportItem(f.rel, ALREADY_THERE, record.id, record.number, dossier, number_row, reason,
+                          ocr=record.ocr), record.sha256
+    note, problem = _ocr_note(result)
+    return ImportItem(f.rel, ADDED, record.id, record.number, dossier, number_row, note, problem,
+                      record.ocr), record.sha256
 
 
 def run_import(
@@ -482,9 +441,9 @@ def run_import(
     progress: Progress | None = None,
     on_item: Callable[[ImportItem], None] | None = None,
     batch_files: int | None = None,
-    batch_bytes: int | None = None,
 ) -> ImportReport:
-    """Import what ``plan`` found: refused and known files are reported first, then each batch.
+    """Import what ``plan`` found: refused and known files are reported first, then the others as
+    they are journalled (every ``batch_files``, default BATCH_FILES).
 
     ``progress(1)`` is called as each file to hash is done; ``on_item`` gets every
     file's result as soon as it is journalled (a caller that is interrupted keeps
@@ -498,18 +457,44 @@ def run_import(
         if on_item is not None:
             on_item(item)
 
-    outcome = _Outcome()
     journal = _Journal(ws)
+    todo = plan.todo
+    every = batch_files or BATCH_FILES
     try:
         run = journal.start(plan)
         for item in (*plan.refused, *plan.known):
             emit(item)
-        try:
-            for batch in _batches(plan.todo, batch_files or BATCH_FILES, batch_bytes or BATCH_BYTES):
-                done, shas = _add_batch(ws, plan, batch, ocr, progress, outcome)
-                journal.record(run, batch, done, shas)
-                for item in done:
+        # One ingestion for the whole folder (its reading runs ahead on worker processes, its groups
+        # are written as they fill); every `every` files whose rows are committed are journalled in
+        # one transaction, and only then reported: a kill loses the journal of those after, never a
+        # document (the re-run finds their bytes in the catalog: "already there").
+        pending: list[tuple[FoundFile, ImportItem, str | None]] = []
+
+        def journal_pending() -> None:
+            if pending:
+                journal.record(run, [f for f, _i, _s in pending], [i for _f, i, _s in pending],
+                               {f.rel: sha for f, _i, sha in pending if sha is not None})
+                for _f, item, _s in pending:
                     emit(item)
+                pending.clear()
+
+        def on_result(position: int, result: AddResult | AddFailure) -> None:
+            f = todo[position]
+            pending.append((f, *_item(plan, f, result)))
+            if len(pending) >= every:
+                journal_pending()
+
+        report: AddReport
+        try:
+            report = ingest(ws, (Incoming(f.path, row.meta if (row := plan.row_for(f)) else None, source=_source(f))
+                                 for f in todo),
+                            source="imported", progress=progress, ocr=ocr, on_result=on_result, keep_results=False)
+            journal_pending()
+            told = {i.file for i in items}
+            for f in todo:  # every file has its line, whatever the archive said
+                if f.rel not in told:
+                    pending.append((f, *_item(plan, f, None)))
+            journal_pending()
         except BaseException:
             try:  # Ctrl-C, SIGTERM, a full disk: stopped cleanly (the index is in step)
                 journal.finish(run, "stopped", items)
@@ -519,7 +504,7 @@ def run_import(
         journal.finish(run, "finished", items)
     finally:
         journal.close()
-    return ImportReport(plan.folder, tuple(items), False, outcome.index_error, outcome.ocr_unavailable,
+    return ImportReport(plan.folder, tuple(items), False, report.index_error, report.ocr_unavailable,
                         len(plan.killed_runs))
 
 

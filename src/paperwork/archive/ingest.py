@@ -33,7 +33,7 @@ import itertools
 import os
 import secrets
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +72,7 @@ class Incoming:
     text: str | None = None  # its text, in hand (a render): not extracted again
     pages: int | None = None
     sha256: str | None = None  # its SHA-256, in hand: the stored copy is checked against it
+    source: str | None = None  # where it comes from (store.SOURCES), when not the ingest's own ``source``
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,8 @@ class _Ingest:
     """One ``ingest`` call: the groups being written, and the results in the files' order."""
 
     def __init__(self, ws: Workspace, catalog: Catalog, source: str, progress: Progress | None,
-                 ocr: OcrSettings | None):
+                 ocr: OcrSettings | None, on_result: Callable[[int, AddResult | AddFailure], None] | None = None,
+                 keep: bool = True):
 
         self.ws = ws
         self.catalog = catalog
@@ -299,14 +301,24 @@ class _Ingest:
         self.feed = IndexFeed(ws)
         self.group: list[_Pending] = []
         self.results: dict[int, AddResult | AddFailure] = {}
+        self.on_result = on_result
+        self.keep = keep  # False: results only go to on_result (a long import keeps none in memory)
         # With an OCR queue: the files read but not yet taken, behind a scan still on the queue.
         self.waiting: deque[tuple[int, Incoming, _Read, _Started | None]] = deque()
         self.in_flight = 0
 
     def _done(self, position: int, result: AddResult | AddFailure) -> None:
-        self.results[position] = result
+        self._acknowledge({position: result})
         if self.progress is not None:
             self.progress(1)
+
+    def _acknowledge(self, done: dict[int, AddResult | AddFailure]) -> None:
+        """Results whose rows are committed: kept for the report, and told to ``on_result`` in order."""
+        if self.keep:
+            self.results.update(done)
+        if self.on_result is not None:
+            for position in sorted(done):
+                self.on_result(position, done[position])
 
     def arrive(self, position: int, item: Incoming, read: _Read) -> None:
         """A file read: taken now, or (with an OCR queue) once the scans before it are back."""
@@ -332,7 +344,7 @@ class _Ingest:
 
     def abandon(self) -> None:
         """Stopped with scans still on the queue: their PDF/A copies will not be wanted."""
-        for _, _, read, started in self.waiting:
+        for _position, _item, read, started in self.waiting:
             if started is not None:
                 started.output.unlink(missing_ok=True)
             if read.copy is not None:
@@ -361,7 +373,8 @@ class _Ingest:
     def _scan(self, path: Path, item: Incoming, read: _Read, started: _Started | None) -> AddResult | AddFailure:
 
         try:
-            result, text = _add_scanned(self.catalog, self.files, self.scanner, path, item.meta, self.source,
+            result, text = _add_scanned(self.catalog, self.files, self.scanner, path, item.meta,
+                                        item.source or self.source,
                                         read.sha256, read.extracted, started, self.signatures)
         except SourceError as e:
             return AddFailure(path, e.reason)
@@ -421,8 +434,8 @@ class _Ingest:
                 twin = done[first[p.read.sha256].position]  # type: ignore[index]
                 done[p.position] = replace(twin, path=p.item.path) if isinstance(twin, AddFailure) else \
                     AddResult(p.item.path, twin.record, duplicate=True)
-        self.results.update(done)
         self.feed.put_group(new)
+        self._acknowledge(done)  # after the index has them: a caller stopping here leaves it in step
         if _TRIM is not None:
             _TRIM(0)
         if self.progress is not None:
@@ -439,7 +452,7 @@ class _Ingest:
             size=copy.size,
             meta=_merged(p.item.meta, p.read.detected, text),
             pages=extracted.pages,
-            source=self.source,
+            source=p.item.source or self.source,
             text=text,
             ocr=self.scanner.state_without_ocr(extracted),
             signatures=self.signatures(self.files.absolute(copy.stored_path)),  # the stored bytes themselves
@@ -461,16 +474,23 @@ def ingest(
     progress: Progress | None = None,
     ocr: OcrSettings | None = None,
     jobs: int | None = None,
+    on_result: Callable[[int, AddResult | AddFailure], None] | None = None,
+    keep_results: bool = True,
 ) -> AddReport:
     """Archive ``items`` in their order: read (on ``jobs`` worker processes for many), then
     stored, catalogued and indexed a group at a time. A file that cannot be read is in the
     report's ``failed``; the others are still added. Raises ``ArchiveError`` (one line) when
-    the archive itself cannot be written (a full disk): the groups before are kept."""
+    the archive itself cannot be written (a full disk): the groups before are kept.
+
+    ``on_result(position, result)`` is told each file's result, in the files' order, as soon as it
+    is committed (``archive import`` journals them); with ``keep_results=False`` the report then
+    holds none of them (only the index error and OCR's absence).
+    """
 
     if source not in SOURCES:
         raise InputError(_("must be one of {SOURCES}").format(SOURCES=', '.join(SOURCES)), field="source")
     with _catalog(ws) as catalog:
-        run = _Ingest(ws, catalog, source, progress, ocr)
+        run = _Ingest(ws, catalog, source, progress, ocr, on_result, keep_results)
         reader = _Reader(ws, catalog, run.files, jobs)
         ok = False
         try:
