@@ -22,7 +22,7 @@ from .helpers import N_, WebState, WebUser, _, the_user
 
 # The page modules, in navigation order; each has ``register(app)`` (its blueprint and nav entries).
 # Add yours here (README of the package: web/__init__.py).
-MODULES = ("auth", "search", "issuing", "documents", "registers", "incoming", "dossiers", "api")
+MODULES = ("auth", "search", "issuing", "documents", "registers", "incoming", "dossiers", "admin", "api")
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
