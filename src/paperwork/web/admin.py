@@ -34,8 +34,7 @@ def _page(*, error: InputError | None = None, form: str | None = None, target: s
     ``target``): its message without the CLI's field name ("NAME: …", "--role: …")."""
     return render_template("admin_users.html", users=users.list_users(workspace()), roles=users.ROLES,
                            me=the_user().name, error=error.reason if error else None, form=form, target=target,
-                           token=token,
-                           values=values or {}, min_password=users.MIN_PASSWORD), status
+                           token=token, values=values or {}, min_password=users.MIN_PASSWORD), status
 
 
 def _two_passwords() -> str:
