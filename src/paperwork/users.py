@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from . import db
 from .errors import InputError, PaperworkError, RegisterError
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from .config import Workspace
@@ -79,7 +80,7 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 TOKEN_PREFIX = "pwk_"
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-BUSY_MESSAGE = "the catalog is busy (another clerk is writing): try again"
+BUSY_MESSAGE = N_("the catalog is busy (another clerk is writing): try again")
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS web_users (
@@ -166,8 +167,8 @@ def _now() -> str:
 def _map(e: sqlite3.Error) -> PaperworkError:
     text = str(e).lower()
     if "locked" in text or "busy" in text:
-        return RegisterError(BUSY_MESSAGE)
-    return RegisterError(f"the users' tables refused: {e}")
+        return RegisterError(_(BUSY_MESSAGE))
+    return RegisterError(_("the users' tables refused: {error}").format(error=e))
 
 
 def _prepare(conn: sqlite3.Connection) -> None:
@@ -190,7 +191,7 @@ def _hasher():
     try:
         from argon2 import PasswordHasher
     except ImportError as e:  # pragma: no cover - the web extra brings it
-        raise PaperworkError("passwords need argon2-cffi: pip install 'paperwork[web]'") from e
+        raise PaperworkError(_("passwords need argon2-cffi: pip install 'paperwork[web]'")) from e
     return PasswordHasher()
 
 
@@ -202,24 +203,28 @@ def _user(row: sqlite3.Row) -> User:
 def check_name(name: str) -> str:
     text = (name or "").strip()
     if not _NAME.fullmatch(text):
-        raise InputError(f"{name!r} is not a user name: lower-case letters, digits, '.', '_' and '-',"
-                         " at most 64, e.g. nguyen.van.a", field="NAME")
+        raise InputError(_("{name!r} is not a user name: lower-case letters, digits, '.', '_' and '-', at most "
+                           "64, e.g. nguyen.van.a").format(name=name), field="NAME")
     if text in ROLES:
-        raise InputError(f"{text!r} is the name of a role; choose another user name", field="NAME")
+        raise InputError(_("{name!r} is the name of a role; choose another user name").format(name=text),
+                         field="NAME")
     return text
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise InputError(f"{role!r} is not a role: one of {', '.join(ROLES)}", field="--role")
+        raise InputError(_("{role!r} is not a role: one of {roles}").format(role=role, roles=", ".join(ROLES)),
+                         field="--role")
     return role
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise InputError(f"a password has at least {MIN_PASSWORD} characters", field="password")
+        raise InputError(_("a password has at least {count} characters").format(count=MIN_PASSWORD),
+                         field="password")
     if len(password) > MAX_PASSWORD:
-        raise InputError(f"a password has at most {MAX_PASSWORD} characters", field="password")
+        raise InputError(_("a password has at most {count} characters").format(count=MAX_PASSWORD),
+                         field="password")
     return password
 
 
@@ -240,7 +245,7 @@ def add_user(ws: Workspace, name: str, role: str, password: str, *, display_name
     now = _now()
     with _write(ws) as conn:
         if conn.execute("SELECT 1 FROM web_users WHERE name = ?", (name,)).fetchone():
-            raise InputError(f"a user {name!r} exists already", field="NAME")
+            raise InputError(_("a user {name!r} exists already").format(name=name), field="NAME")
         conn.execute("INSERT INTO web_users (name, display_name, role, password_hash, disabled, created_at,"
                      " updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)", (name, display, role, hashed, now, now))
         _event(conn, "user add", "user", name, {"role": role, "display_name": display})
@@ -262,7 +267,7 @@ def list_users(ws: Workspace) -> list[User]:
 def _change(ws: Workspace, name: str, sql: str, params: tuple, details: dict) -> None:
     with _write(ws) as conn:
         if conn.execute("SELECT 1 FROM web_users WHERE name = ?", (name,)).fetchone() is None:
-            raise InputError(f"no user {name!r}", field="NAME")
+            raise InputError(_("no user {name!r}").format(name=name), field="NAME")
         conn.execute(sql, params)
         _event(conn, "user change", "user", name, details)
 
@@ -338,7 +343,7 @@ def new_token(ws: Workspace, name: str) -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with _write(ws) as conn:
         if conn.execute("SELECT 1 FROM web_users WHERE name = ?", (name,)).fetchone() is None:
-            raise InputError(f"no user {name!r}", field="NAME")
+            raise InputError(_("no user {name!r}").format(name=name), field="NAME")
         conn.execute("INSERT INTO web_tokens (user, token_hash, created_at) VALUES (?, ?, ?)",
                      (name, _token_hash(token), _now()))
         _event(conn, "user change", "user", name, {"changed": "token"})
@@ -373,16 +378,17 @@ def restrict(ws: Workspace, document_id: int, to: Sequence[str] = (), *, open_: 
 
     get_document(ws, document_id)  # InputError for an id the archive does not hold
     if open_ and to:
-        raise InputError("give either --to or --open, not both", field="--to")
+        raise InputError(_("give either --to or --open, not both"), field="--to")
     if not open_ and not to:
-        raise InputError("give --to ROLE or USER (one or more), or --open", field="--to")
+        raise InputError(_("give --to ROLE or USER (one or more), or --open"), field="--to")
     roles = sorted({t for t in to if t in ROLES})
     names = sorted({t.strip() for t in to if t not in ROLES})
     now = _now()
     with _write(ws) as conn:
         for name in names:
             if conn.execute("SELECT 1 FROM web_users WHERE name = ?", (name,)).fetchone() is None:
-                raise InputError(f"{name!r} is neither a role ({', '.join(ROLES)}) nor a user", field="--to")
+                raise InputError(_("{name!r} is neither a role ({roles}) nor a user").format(
+                    name=name, roles=", ".join(ROLES)), field="--to")
         if open_:
             conn.execute("DELETE FROM web_restrictions WHERE document_id = ?", (document_id,))
             _event(conn, "restrict", "document", document_id, {"open": True})
