@@ -20,6 +20,12 @@ from paperwork.config import Workspace, load_workspace
 from paperwork.kinds import KINDS
 
 
+def pytest_configure(config) -> None:
+    # The tests read the English messages, whatever the machine's locale (a Vietnamese office PC's
+    # LANG=vi_VN would make the CLI speak Vietnamese); test_i18n sets the language it tests.
+    os.environ["LANGUAGE"] = "en"
+
+
 def make_workspace(root: Path, profile: str | None = None, *, catalog: bool = True) -> Workspace:
     """A workspace folder: ``profile`` as its paperwork.toml (none if None), and its catalog made.
 

@@ -27,7 +27,9 @@ def app(office):
 
 
 def client_of(app, name=None, password=PASSWORD):
+    """A browser that prefers English (the page's words are checked in English; Vietnamese is the default)."""
     client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     if name:
         response = sign_in(client, name, password)
         assert response.status_code == 302, response.get_data(as_text=True)
