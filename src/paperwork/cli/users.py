@@ -11,6 +11,7 @@ import sys
 import click
 
 from ..errors import InputError
+from ..i18n import N_, _
 from . import cli, get_workspace
 from .archive import archive
 
@@ -22,9 +23,9 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         text = sys.stdin.readline().rstrip("\r\n")
         if not text:
-            raise InputError("no password on standard input", field="--password-stdin")
+            raise InputError(_("no password on standard input"), field="--password-stdin")
         return text
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
 
 
 @cli.group("user")
@@ -45,9 +46,9 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(_ROLES), help="What the user may do.")
-@click.option("--display-name", help="The name shown on the pages (default: NAME).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (else a hidden prompt).")
+@click.option("--role", required=True, type=click.Choice(_ROLES), help=N_("What the user may do."))
+@click.option("--display-name", help=N_("The name shown on the pages (default: NAME)."))
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input (else a hidden prompt)."))
 @click.pass_context
 def add(ctx, name, role, display_name, password_stdin) -> None:
     """Add a user who signs in to the web page as NAME.
@@ -63,11 +64,11 @@ def add(ctx, name, role, display_name, password_stdin) -> None:
     ws = get_workspace(ctx)
     check_name(name), check_role(role)  # before asking for a password
     created = add_user(ws, name, role, _read_password(password_stdin), display_name=display_name)
-    click.echo(f"user {created.name} ({created.role}) added")
+    click.echo(_("user {name} ({role}) added").format(name=created.name, role=created.role))
 
 
 @user.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the users as JSON."))
 @click.pass_context
 def list_(ctx, as_json) -> None:
     """List the users, their roles and whether they are disabled.
@@ -84,13 +85,13 @@ def list_(ctx, as_json) -> None:
         click.echo(json.dumps([u.as_dict() for u in users], ensure_ascii=False, indent=2))
         return
     for u in users:
-        state = "  (disabled)" if u.disabled else ""
+        state = "  " + _("(disabled)") if u.disabled else ""
         click.echo(f"{u.name:<20} {u.role:<9} {u.display_name}{state}")
 
 
 @user.command("disable")
 @click.argument("name")
-@click.option("--enable", is_flag=True, help="Enable the user again.")
+@click.option("--enable", is_flag=True, help=N_("Enable the user again."))
 @click.pass_context
 def disable(ctx, name, enable) -> None:
     """Stop NAME signing in (her sessions and API tokens stop working at once).
@@ -104,12 +105,12 @@ def disable(ctx, name, enable) -> None:
     from ..users import disable_user
 
     disable_user(get_workspace(ctx), name, disabled=not enable)
-    click.echo(f"user {name} {'enabled' if enable else 'disabled'}")
+    click.echo((_("user {name} enabled") if enable else _("user {name} disabled")).format(name=name))
 
 
 @user.command("password")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (else a hidden prompt).")
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input (else a hidden prompt)."))
 @click.pass_context
 def password(ctx, name, password_stdin) -> None:
     """Set a new password for NAME.
@@ -122,7 +123,7 @@ def password(ctx, name, password_stdin) -> None:
     from ..users import set_password
 
     set_password(get_workspace(ctx), name, _read_password(password_stdin))
-    click.echo(f"password of {name} changed")
+    click.echo(_("password of {name} changed").format(name=name))
 
 
 @user.command("token")
@@ -145,8 +146,8 @@ def token(ctx, name) -> None:
 @archive.command("restrict")
 @click.argument("doc_id", metavar="ID", type=int)
 @click.option("--to", "to", multiple=True, metavar="ROLE|USER",
-              help="A role (van-thu, luu-tru, lanh-dao, quan-tri) or a user who may read it; repeat for more.")
-@click.option("--open", "open_", is_flag=True, help="Lift the restriction: every user may read it.")
+              help=N_("A role (van-thu, luu-tru, lanh-dao, quan-tri) or a user who may read it; repeat for more."))
+@click.option("--open", "open_", is_flag=True, help=N_("Lift the restriction: every user may read it."))
 @click.pass_context
 def restrict(ctx, doc_id, to, open_) -> None:
     """Restrict (hạn chế) document ID to the roles and users named: nobody else finds it in
@@ -163,6 +164,6 @@ def restrict(ctx, doc_id, to, open_) -> None:
 
     found = restrict_document(get_workspace(ctx), doc_id, to, open_=open_)
     if found is None:
-        click.echo(f"document {doc_id} is open to every user")
+        click.echo(_("document {doc_id} is open to every user").format(doc_id=doc_id))
     else:
-        click.echo(f"document {doc_id} restricted to {', '.join([*found.roles, *found.users])}")
+        click.echo(_("document {doc_id} restricted to {who}").format(doc_id=doc_id, who=", ".join([*found.roles, *found.users])))
