@@ -17,10 +17,10 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, WorkspaceError
-from ..i18n import _
+from ..i18n import N_, _
 from ..tomlread import TomlReader
 
 if TYPE_CHECKING:
@@ -77,39 +77,37 @@ def _pem_blocks(data: bytes, label: bytes) -> list[bytes]:
     return out
 
 
+def _read_der(path: Path, pem_label: bytes, load: Any, not_one: str, none_in: str, source: str | None,
+              field_path: str | None) -> list[bytes]:
+    """The objects in a PEM (one or more, under ``pem_label``) or DER file, as DER, each checked by ``load``."""
+    data = _read(path, source, field_path)
+    blocks = _pem_blocks(data, pem_label) if b"-----BEGIN" in data else [data]
+    try:
+        for der in blocks:
+            load(der)
+    except (ValueError, TypeError) as e:
+        raise InputError(_(not_one).format(path=path), source=source, field=field_path) from e
+    if not blocks:
+        raise InputError(_(none_in).format(path=path), source=source, field=field_path)
+    return blocks
+
+
 def read_certificates(path: Path, *, source: str | None = None, field_path: str | None = None) -> list[bytes]:
     """The certificates in a PEM (one or more) or DER file, as DER; a file with none is an error."""
     from cryptography import x509
 
-    data = _read(path, source, field_path)
-    blocks = _pem_blocks(data, b"CERTIFICATE") if b"-----BEGIN" in data else [data]
-    try:
-        for der in blocks:
-            x509.load_der_x509_certificate(der)
-    except (ValueError, TypeError) as e:
-        raise InputError(_("{path}: not a certificate (PEM or DER)").format(path=path), source=source,
-                         field=field_path) from e
-    if not blocks:
-        raise InputError(_("{path}: no certificate in it").format(path=path), source=source, field=field_path)
-    return blocks
+    return _read_der(path, b"CERTIFICATE", x509.load_der_x509_certificate,
+                     N_("{path}: not a certificate (PEM or DER)"), N_("{path}: no certificate in it"),
+                     source, field_path)
 
 
 def read_crls(path: Path, *, source: str | None = None, field_path: str | None = None) -> list[bytes]:
     """The CRLs in a PEM or DER file, as DER."""
     from cryptography import x509
 
-    data = _read(path, source, field_path)
-    blocks = _pem_blocks(data, b"X509 CRL") if b"-----BEGIN" in data else [data]
-    try:
-        for der in blocks:
-            x509.load_der_x509_crl(der)
-    except (ValueError, TypeError) as e:
-        raise InputError(_("{path}: not a certificate revocation list (PEM or DER)").format(path=path), source=source,
-                         field=field_path) from e
-    if not blocks:
-        raise InputError(_("{path}: no certificate revocation list in it").format(path=path), source=source,
-                         field=field_path)
-    return blocks
+    return _read_der(path, b"X509 CRL", x509.load_der_x509_crl,
+                     N_("{path}: not a certificate revocation list (PEM or DER)"),
+                     N_("{path}: no certificate revocation list in it"), source, field_path)
 
 
 def _profile_table(ws: Workspace) -> Mapping[str, object]:
